@@ -1,0 +1,59 @@
+"""Dera: the app factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from .config import load_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the Flask app: configuration, extensions, blueprints, errors, commands."""
+    app = Flask(__name__, instance_path=os.environ.get("DERA_INSTANCE_PATH") or None, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+
+    from . import assets, i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    babel.init_app(app, locale_selector=i18n.get_locale, timezone_selector=i18n.get_timezone)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    security.init_app(app)
+    assets.init_app(app)
+    i18n.init_app(app)
+    setup_blueprints(app)
+    register_error_handlers(app)
+    setup_commands(app)
+    return app
+
+
+def setup_blueprints(app: Flask) -> None:
+    from .auth.routes import bp as auth_bp
+    from .console.routes import bp as console_bp
+    from .contacts.routes import bp as contacts_bp
+    from .health import bp as health_bp
+    from .help.routes import bp as help_bp
+    from .plan.routes import bp as plan_bp
+    from .services_map.routes import bp as services_bp
+    from .settings.routes import bp as settings_bp
+    from .today.routes import bp as today_bp
+
+    for blueprint in (auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp, console_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def setup_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

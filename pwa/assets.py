@@ -1,0 +1,25 @@
+"""Versioned static URLs, so files can be cached for long and still change."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app, url_for
+
+
+@lru_cache(maxsize=256)
+def _fingerprint(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """``url_for('static')`` with a content hash, e.g. ``/static/css/dera.css?v=3f2a…``."""
+    path = Path(current_app.static_folder) / filename
+    version = _fingerprint(str(path), path.stat().st_mtime)
+    return url_for("static", filename=filename, v=version)
+
+
+def init_app(app) -> None:
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+    app.jinja_env.globals["asset_url"] = asset_url

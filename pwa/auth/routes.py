@@ -1,0 +1,220 @@
+"""Signing in and out: staff passwords, survivor enrolment and PIN, quick exit, language."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import csrf, db, limiter
+from ..models import utcnow
+from ..security import DEVICE_COOKIE, mark_active, survivor_required
+from . import services
+from .forms import CodeForm, EnrolForm, LanguageForm, PinForm, StaffSignInForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _home_for(account) -> str:
+    return url_for("console.caseload") if account.is_staff else url_for("today.show_today")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never another origin) may be a ``next`` target."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _device():
+    return services.device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
+
+
+def _sign_in(account):
+    """Start a fresh session for ``account``, keeping the language chosen on this browser."""
+    locale = session.get("locale")
+    session.clear()
+    if locale and account.locale is None:
+        account.locale = locale
+        db.session.commit()
+    login_user(account)
+    mark_active()
+
+
+def _set_device_cookie(response, secret: str):
+    response.set_cookie(
+        DEVICE_COOKIE,
+        secret,
+        max_age=current_app.config["DEVICE_COOKIE_DAYS"] * 24 * 3600,
+        httponly=True,
+        secure=current_app.config["DEVICE_COOKIE_SECURE"],
+        samesite="Lax",
+        path="/",
+    )
+    return response
+
+
+@bp.get("/")
+def start():
+    """The front door: home for the signed-in, PIN on an enrolled phone, otherwise a neutral start page."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    if _device() is not None:
+        return redirect(url_for("auth.unlock"))
+    return render_template("auth/start.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 60 per hour", methods=["POST"])
+def login():
+    """Staff sign in with username and password."""
+    form = StaffSignInForm()
+    if form.validate_on_submit():
+        staff = services.authenticate_staff(db.session, form.username.data, form.password.data, utcnow())
+        if staff is not None:
+            db.session.commit()
+            next_url = _safe_next(session.get("next"))
+            _sign_in(staff)
+            return redirect(next_url if next_url and next_url.startswith("/console") else url_for("console.caseload"))
+        form.password.errors.append(_("That username and password do not match. Try again."))
+    idle_locked = session.pop("idle_locked", False)
+    return render_template("auth/login.html", form=form, idle_locked=idle_locked)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out here and everywhere else this person is signed in."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.start"))
+
+
+def _end_session() -> None:
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+@bp.get("/exit")
+def exit():
+    """Quick exit without JavaScript: end the session and leave for the neutral exit page."""
+    exit_url = g.organisation.exit_url if g.get("organisation") else current_app.config["ORGANISATION_DEFAULTS"]["exit_url"]
+    _end_session()
+    response = redirect(exit_url)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@bp.post("/exit")
+@csrf.exempt
+def exit_beacon():
+    """Quick exit with JavaScript: ``navigator.sendBeacon`` ends the session while the page leaves.
+
+    Exempt from CSRF on purpose: leaving must work even with an expired form
+    token, and all another site could do with it is sign someone out.
+    """
+    _end_session()
+    response = current_app.response_class(status=204)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@bp.route("/unlock", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def unlock():
+    """A survivor unlocks with her PIN on the phone she enrolled."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    device = _device()
+    if device is None:
+        return redirect(url_for("auth.start"))
+    if device.survivor.is_locked:
+        return render_template("auth/locked.html"), 403
+    form = PinForm()
+    if form.validate_on_submit():
+        result = services.unlock_with_pin(
+            db.session, device, form.pin.data, utcnow(), current_app.config["MAX_PIN_ATTEMPTS"]
+        )
+        db.session.commit()
+        if result.outcome is services.Unlock.OK:
+            next_url = _safe_next(session.get("next"))
+            _sign_in(device.survivor)
+            if next_url and next_url.startswith("/console"):
+                next_url = None
+            return _set_device_cookie(redirect(next_url or url_for("today.show_today")), request.cookies[DEVICE_COOKIE])
+        if result.outcome is services.Unlock.LOCKED:
+            return render_template("auth/locked.html"), 403
+        form.pin.errors.append(
+            ngettext(
+                "That PIN is not right. You can try %(num)d more time.",
+                "That PIN is not right. You can try %(num)d more times.",
+                result.attempts_left,
+            )
+        )
+    idle_locked = session.pop("idle_locked", False)
+    return render_template("auth/unlock.html", form=form, idle_locked=idle_locked)
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def enter_code():
+    """A survivor types the code her case manager gave her."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        code = services.normalise_code(form.code.data)
+        if services.find_enrolment(db.session, code, utcnow()) is not None:
+            return redirect(url_for("auth.enrol", code=services.format_code(code)))
+        form.code.errors.append(_("This code does not work. Check it, or ask your case manager for a new one."))
+    return render_template("auth/enter_code.html", form=form)
+
+
+@bp.route("/enrol/<code>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def enrol(code: str):
+    """Choose a nickname and a PIN; this binds the phone."""
+    enrolment = services.find_enrolment(db.session, code, utcnow())
+    if enrolment is None:
+        return render_template("auth/code_invalid.html"), 404
+    form = EnrolForm()
+    if request.method == "GET":
+        form.nickname.data = enrolment.survivor.nickname
+    if form.validate_on_submit():
+        bound = services.complete_enrolment(db.session, enrolment, form.nickname.data, form.pin.data, utcnow())
+        if bound is None:
+            db.session.rollback()
+            return render_template("auth/code_invalid.html"), 404
+        survivor, secret = bound
+        db.session.commit()
+        _sign_in(survivor)
+        return _set_device_cookie(redirect(url_for("auth.welcome")), secret)
+    return render_template("auth/enrol.html", form=form, code=code)
+
+
+@bp.get("/welcome")
+@survivor_required
+def welcome():
+    """Shown once after enrolment: what the quick-exit button does, and what it cannot do."""
+    return render_template("auth/welcome.html")
+
+
+@bp.post("/language")
+def choose_language():
+    """Switch language; remembered for the signed-in person, or on this browser."""
+    form = LanguageForm()
+    locale = request.form.get("locale")
+    if form.validate_on_submit() and locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(_safe_next(form.next.data) or url_for("auth.start"))

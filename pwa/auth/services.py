@@ -1,0 +1,207 @@
+"""Sign-in rules: passwords, enrolment codes, device binding and PINs.
+
+Plain functions: they take the database session and the time explicitly and
+never touch ``request`` or templates.
+"""
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
+from sqlalchemy import select, update
+
+from ..models import Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
+
+_default_hasher = PasswordHasher()
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the library's recommended parameters, unless the app sets others."""
+    if has_app_context() and current_app.config.get("ARGON2_PARAMETERS"):
+        return PasswordHasher(**current_app.config["ARGON2_PARAMETERS"])
+    return _default_hasher
+
+# Letters and digits that cannot be mistaken for each other when read aloud or typed.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+PIN_PATTERN = re.compile(r"^[0-9]{6}$")
+
+
+def hash_secret(secret: str) -> str:
+    """Argon2 hash for passwords and PINs."""
+    return _hasher().hash(secret)
+
+
+def verify_secret(secret_hash: str | None, secret: str) -> bool:
+    if not secret_hash:
+        return False
+    try:
+        return _hasher().verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def digest(value: str) -> str:
+    """SHA-256 of a long random value (device secrets, enrolment codes).
+
+    These values carry enough randomness that a fast hash is safe, and a
+    digest can be looked up directly.
+    """
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# Staff ------------------------------------------------------------------------------
+
+def create_staff(session, organisation, username: str, first_name: str, password: str, role: Role) -> Staff:
+    staff = Staff(
+        organisation=organisation,
+        username=username.strip().lower(),
+        first_name=first_name.strip(),
+        role=role,
+        password_hash=hash_secret(password),
+    )
+    session.add(staff)
+    return staff
+
+
+def authenticate_staff(session, username: str, password: str, now: datetime) -> Staff | None:
+    """The active staff member with this username and password, or None."""
+    staff = staff_by_username(username)
+    if staff is None:
+        # Spend the same time as a real check, so timing does not tell which usernames exist.
+        verify_secret(_DUMMY_HASH, password)
+        return None
+    if not verify_secret(staff.password_hash, password) or not staff.active:
+        return None
+    if _hasher().check_needs_rehash(staff.password_hash):
+        staff.password_hash = hash_secret(password)
+    staff.last_sign_in_at = now
+    return staff
+
+
+_DUMMY_HASH = _default_hasher.hash("not a real password")
+
+
+# Enrolment ----------------------------------------------------------------------------
+
+def normalise_code(code: str) -> str:
+    """Upper-case the code and drop spaces and dashes, as people type it."""
+    return re.sub(r"[\s\-]", "", code or "").upper()
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def issue_enrolment_code(session, survivor: Survivor, staff: Staff, now: datetime, hours: int) -> str:
+    """Make a new one-time code for ``survivor``; earlier unused codes stop working."""
+    session.execute(
+        update(EnrolmentCode)
+        .where(EnrolmentCode.survivor_id == survivor.id, EnrolmentCode.used_at.is_(None))
+        .values(expires_at=now)
+    )
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    session.add(
+        EnrolmentCode(
+            survivor=survivor,
+            code_hash=digest(code),
+            created_by_id=staff.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    return format_code(code)
+
+
+def find_enrolment(session, code: str, now: datetime) -> EnrolmentCode | None:
+    """The unused, unexpired enrolment for this code, or None."""
+    code = normalise_code(code)
+    if len(code) != CODE_LENGTH:
+        return None
+    enrolment = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == digest(code)))
+    if enrolment is None or enrolment.used_at is not None or enrolment.expires_at <= now:
+        return None
+    return enrolment
+
+
+def complete_enrolment(session, enrolment: EnrolmentCode, nickname: str, pin: str, now: datetime) -> tuple[Survivor, str] | None:
+    """Bind a new phone: set nickname and PIN, return the survivor and the device secret.
+
+    Returns None when the code was used in the meantime (it works once, even
+    when two phones try it at the same moment). Earlier phones are unbound.
+    """
+    claimed = session.execute(
+        update(EnrolmentCode)
+        .where(EnrolmentCode.id == enrolment.id, EnrolmentCode.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        return None
+    survivor = enrolment.survivor
+    for device in list(survivor.devices):
+        session.delete(device)
+    survivor.nickname = nickname.strip()
+    survivor.pin_hash = hash_secret(pin)
+    survivor.failed_pin_attempts = 0
+    survivor.locked_at = None
+    survivor.enrolled_at = now
+    survivor.last_active_on = now
+    survivor.end_sessions()
+    secret = secrets.token_urlsafe(32)
+    session.add(Device(survivor=survivor, secret_hash=digest(secret), created_at=now, last_used_at=now))
+    return survivor, secret
+
+
+def device_for_secret(session, secret: str | None) -> Device | None:
+    if not secret or len(secret) > 200:
+        return None
+    return session.scalar(select(Device).where(Device.secret_hash == digest(secret)))
+
+
+# PIN ----------------------------------------------------------------------------------
+
+class Unlock(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+@dataclass
+class UnlockResult:
+    outcome: Unlock
+    attempts_left: int = 0
+
+
+def unlock_with_pin(session, device: Device, pin: str, now: datetime, max_attempts: int) -> UnlockResult:
+    """Check a PIN typed on an enrolled phone; lock the account after too many wrong ones."""
+    survivor = device.survivor
+    if survivor.is_locked:
+        return UnlockResult(Unlock.LOCKED)
+    if PIN_PATTERN.match(pin or "") and verify_secret(survivor.pin_hash, pin):
+        survivor.failed_pin_attempts = 0
+        survivor.last_active_on = now
+        device.last_used_at = now
+        return UnlockResult(Unlock.OK)
+    # Count in the database itself, so parallel guesses cannot slip past the limit.
+    session.execute(
+        update(Survivor)
+        .where(Survivor.id == survivor.id)
+        .values(failed_pin_attempts=Survivor.failed_pin_attempts + 1)
+    )
+    session.refresh(survivor, ["failed_pin_attempts"])
+    if survivor.failed_pin_attempts >= max_attempts:
+        survivor.locked_at = now
+        survivor.end_sessions()
+        return UnlockResult(Unlock.LOCKED)
+    return UnlockResult(Unlock.WRONG, max_attempts - survivor.failed_pin_attempts)
+
+
+def change_pin(survivor: Survivor, new_pin: str) -> None:
+    survivor.pin_hash = hash_secret(new_pin)

@@ -1,0 +1,54 @@
+"""Commands: ``flask --app pwa create-supervisor`` and ``flask --app pwa demo``."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from .auth.services import create_staff
+from .extensions import db
+from .models import Organisation, Role, Staff, staff_by_username
+
+
+def register(app) -> None:
+    app.cli.add_command(create_supervisor)
+    app.cli.add_command(demo)
+
+
+@click.command("create-supervisor")
+@click.option("--username", prompt=True, help="Sign-in name of the supervisor.")
+@click.option("--first-name", prompt=True, help="First name shown to colleagues.")
+@click.option("--organisation", "organisation_name", default=None, help="Organisation name (asked when there is none yet).")
+@click.password_option(help="Asked for at the prompt; at least 12 characters.")
+def create_supervisor(username: str, first_name: str, organisation_name: str | None, password: str) -> None:
+    """Create a supervisor account (and the organisation, on a new deployment)."""
+    if len(password) < 12:
+        raise click.ClickException("The password needs at least 12 characters.")
+    if staff_by_username(username) is not None:
+        raise click.ClickException(f"The username {username!r} is taken.")
+    organisation = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
+    if organisation is None:
+        organisation_name = organisation_name or click.prompt("Organisation name")
+        organisation = Organisation(name=organisation_name)
+        db.session.add(organisation)
+    create_staff(db.session, organisation, username, first_name, password, Role.SUPERVISOR)
+    db.session.commit()
+    click.echo(f"Supervisor {username} created for {organisation.name}. Sign in at /login.")
+
+
+@click.command("demo")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Where Dera is served, for the printed links.")
+def demo(base_url: str) -> None:
+    """Fill an empty database with a demo organisation and print how to sign in as each person."""
+    from .demo import DemoRefused, load_demo
+
+    if current_app.config["DERA_PRODUCTION"]:
+        raise click.ClickException("The demo data has known passwords; it is not loaded in production.")
+    if db.session.scalar(select(Staff).limit(1)) is not None:
+        raise click.ClickException("The database already has people in it; the demo fills only an empty one.")
+    try:
+        lines = load_demo(db.session, base_url.rstrip("/"))
+    except DemoRefused as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo("\n".join(lines))

@@ -1,0 +1,147 @@
+"""The staff console: caseload, enrolment, a survivor's record, staff accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from ..access import get_survivor_or_404, visible_survivors
+from ..auth.services import create_staff, verify_secret, hash_secret
+from ..extensions import db
+from ..models import Role, Staff, Survivor, staff_by_username, utcnow
+from ..security import staff_required, supervisor_required
+from . import services
+from .forms import ChangePasswordForm, EnrolSurvivorForm, StaffAccountForm
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+_NEW_CODE = "new_enrolment_code"
+
+
+def _enrolment_link(code: str) -> str:
+    base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+    return f"{base}{url_for('auth.enrol', code=code)}"
+
+
+def _code_context(survivor: Survivor, code: str) -> dict:
+    import segno
+
+    link = _enrolment_link(code)
+    qr = segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=False, title=_("QR code for the enrolment link"))
+    hours = current_app.config["ENROLMENT_HOURS"]
+    return {"survivor": survivor, "code": code, "link": link, "qr": qr, "hours": hours}
+
+
+@bp.get("/")
+@staff_required
+def caseload():
+    """My survivors (a supervisor sees everyone in the organisation)."""
+    survivors = db.session.scalars(visible_survivors(current_user).order_by(Survivor.nickname)).all()
+    return render_template("console/caseload.html", survivors=survivors)
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+@staff_required
+def enrol_survivor():
+    """Add a person to the caseload and make the one-time code for her phone."""
+    form = EnrolSurvivorForm()
+    managers = services.case_managers(db.session, current_user.organisation_id)
+    if current_user.is_supervisor:
+        form.case_manager_id.choices = [(m.id, m.first_name) for m in managers]
+    else:
+        form.case_manager_id.choices = [(current_user.id, current_user.first_name)]
+        form.case_manager_id.data = current_user.id
+    if form.validate_on_submit():
+        manager = db.session.get(Staff, form.case_manager_id.data)
+        survivor, code = services.enrol_survivor(
+            db.session, current_user, manager, form.nickname.data, utcnow(), current_app.config["ENROLMENT_HOURS"]
+        )
+        db.session.commit()
+        session[_NEW_CODE] = {"survivor": survivor.id, "code": code}
+        return redirect(url_for("console.show_code", survivor_id=survivor.id))
+    return render_template("console/enrol.html", form=form)
+
+
+@bp.get("/people/<int:survivor_id>")
+@staff_required
+def show_survivor(survivor_id: int):
+    """One survivor's record (every view is audited)."""
+    survivor = get_survivor_or_404(survivor_id)
+    db.session.commit()
+    return render_template("console/survivor.html", survivor=survivor)
+
+
+@bp.post("/people/<int:survivor_id>/code")
+@staff_required
+def new_code(survivor_id: int):
+    """Make a new one-time code: a new phone, a forgotten PIN, or after a lock-out."""
+    survivor = get_survivor_or_404(survivor_id, action="new_code_view")
+    code = services.reenrol_survivor(db.session, current_user, survivor, utcnow(), current_app.config["ENROLMENT_HOURS"])
+    db.session.commit()
+    if request.headers.get("HX-Request"):
+        return render_template("console/_enrolment_code.html", **_code_context(survivor, code))
+    session[_NEW_CODE] = {"survivor": survivor.id, "code": code}
+    return redirect(url_for("console.show_code", survivor_id=survivor.id))
+
+
+@bp.get("/people/<int:survivor_id>/code")
+@staff_required
+def show_code(survivor_id: int):
+    """The new code, shown once: it is kept only as a hash."""
+    survivor = get_survivor_or_404(survivor_id)
+    pending = session.pop(_NEW_CODE, None)
+    db.session.commit()
+    if not pending or pending.get("survivor") != survivor.id:
+        flash(_("A code is shown only once. Make a new one if you need it."))
+        return redirect(url_for("console.show_survivor", survivor_id=survivor.id))
+    return render_template("console/code.html", **_code_context(survivor, pending["code"]))
+
+
+@bp.get("/staff")
+@supervisor_required
+def staff_accounts():
+    """The organisation's staff accounts."""
+    return render_template("console/staff.html", staff=services.staff_list(db.session, current_user.organisation_id))
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@supervisor_required
+def create_staff_account():
+    """A supervisor opens an account for a colleague."""
+    form = StaffAccountForm()
+    if form.validate_on_submit():
+        if staff_by_username(form.username.data) is not None:
+            form.username.errors.append(_("This username is taken. Choose another."))
+        else:
+            staff = create_staff(
+                db.session,
+                current_user.organisation,
+                form.username.data,
+                form.first_name.data,
+                form.password.data,
+                Role(form.role.data),
+            )
+            staff.work_phone = (form.work_phone.data or "").strip() or None
+            db.session.commit()
+            flash(_("The account for %(name)s is ready.", name=staff.first_name))
+            return redirect(url_for("console.staff_accounts"))
+    return render_template("console/staff_new.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@staff_required
+def change_password():
+    """Staff change their own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_secret(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("That is not your current password."))
+        else:
+            current_user.password_hash = hash_secret(form.new_password.data)
+            # Other browsers signed in with the old password are signed out; this one stays.
+            current_user.end_sessions()
+            db.session.commit()
+            login_user(current_user)
+            flash(_("Your password is changed."))
+            return redirect(url_for("console.caseload"))
+    return render_template("console/password.html", form=form)

@@ -1,0 +1,50 @@
+"""Caseload rules: enrolling survivors and managing staff accounts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..auth.services import issue_enrolment_code
+from ..models import Role, Staff, Survivor, audit
+
+
+def case_managers(session, organisation_id: int) -> list[Staff]:
+    """Active case managers of the organisation, by first name."""
+    return list(
+        session.scalars(
+            select(Staff)
+            .where(Staff.organisation_id == organisation_id, Staff.role == Role.CASE_MANAGER, Staff.active.is_(True))
+            .order_by(func.lower(Staff.first_name))
+        )
+    )
+
+
+def enrol_survivor(session, staff: Staff, case_manager: Staff, nickname: str, now: datetime, hours: int) -> tuple[Survivor, str]:
+    """Create a survivor record under ``case_manager`` and a one-time code to bind her phone."""
+    survivor = Survivor(
+        organisation_id=case_manager.organisation_id,
+        case_manager=case_manager,
+        nickname=nickname.strip(),
+        created_at=now,
+    )
+    session.add(survivor)
+    session.flush()
+    code = issue_enrolment_code(session, survivor, staff, now, hours)
+    audit.record(staff, survivor, "enrol")
+    return survivor, code
+
+
+def reenrol_survivor(session, staff: Staff, survivor: Survivor, now: datetime, hours: int) -> str:
+    """A new code for a new or found phone, or after a lock-out; the old phone keeps working until it is used."""
+    code = issue_enrolment_code(session, survivor, staff, now, hours)
+    audit.record(staff, survivor, "new_code")
+    return code
+
+
+def staff_list(session, organisation_id: int) -> list[Staff]:
+    return list(
+        session.scalars(
+            select(Staff).where(Staff.organisation_id == organisation_id).order_by(Staff.role.desc(), func.lower(Staff.first_name))
+        )
+    )

@@ -1,0 +1,45 @@
+"""Flask extensions, created once here; ``create_app`` only calls ``init_app``."""
+import hashlib
+import hmac
+
+from flask import current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+def client_key() -> str:
+    """A rate-limit key for the client that is not its IP address.
+
+    Limits are kept per client, but the address itself never reaches storage
+    or logs: it is replaced by a keyed hash.
+    """
+    address = (request.remote_addr or "unknown").encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True, compare_type=True)
+babel = Babel()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=client_key, default_limits=[])

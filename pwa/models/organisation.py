@@ -1,0 +1,30 @@
+"""The organisation that runs a Dera deployment, and its settings."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..config import ORGANISATION_DEFAULTS
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Organisation(db.Model):
+    """An NGO or social-services office; holds the settings its supervisors choose."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    app_name: Mapped[str] = mapped_column(String(40), default=ORGANISATION_DEFAULTS["app_name"])
+    exit_url: Mapped[str] = mapped_column(String(500), default=ORGANISATION_DEFAULTS["exit_url"])
+    idle_lock_survivor_minutes: Mapped[int] = mapped_column(
+        default=ORGANISATION_DEFAULTS["idle_lock_survivor_minutes"]
+    )
+    idle_lock_staff_minutes: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["idle_lock_staff_minutes"])
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def default_organisation() -> Organisation | None:
+    """The deployment's organisation for pages shown before anyone signs in."""
+    return db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))

@@ -1,0 +1,197 @@
+"""Who is signed in, the idle lock, response headers, and access decorators."""
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from types import SimpleNamespace
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from .extensions import db, login_manager
+from .models import Staff, Survivor, default_organisation
+
+DEVICE_COOKIE = "dera_device"
+_LAST_SEEN = "seen"
+
+# Requests that neither count as activity nor need the idle lock.
+_PASSIVE_ENDPOINTS = {"static", "health.healthz", "auth.exit", "auth.exit_beacon"}
+
+
+def init_app(app) -> None:
+    login_manager.user_loader(load_account)
+    login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_load_organisation)
+    app.before_request(_enforce_idle_lock)
+    app.after_request(_set_headers)
+    app.context_processor(lambda: {"org": g.get("organisation") or organisation_defaults()})
+    logging.getLogger("werkzeug").addFilter(_DropClientAddress())
+
+
+def load_account(session_id: str):
+    """Flask-login loader: ``kind:id:token``; a changed token means the session has ended."""
+    try:
+        kind, account_id, token = session_id.split(":", 2)
+        model = {"staff": Staff, "survivor": Survivor}[kind]
+        account = db.session.get(model, int(account_id))
+    except (ValueError, KeyError):
+        return None
+    if account is None or account.session_token != token or not account.is_active:
+        return None
+    if kind == "survivor" and account.is_locked:
+        return None
+    return account
+
+
+def organisation_defaults():
+    """Settings to use when no organisation exists yet (a new deployment)."""
+    return SimpleNamespace(id=None, name="", **current_app.config["ORGANISATION_DEFAULTS"])
+
+
+def _load_organisation() -> None:
+    if request.endpoint == "static":
+        return
+    if current_user.is_authenticated:
+        g.organisation = current_user.organisation
+    else:
+        g.organisation = default_organisation()
+
+
+def idle_minutes(account) -> int:
+    org = account.organisation
+    return org.idle_lock_staff_minutes if account.is_staff else org.idle_lock_survivor_minutes
+
+
+def _enforce_idle_lock():
+    """After the organisation's idle time, the next request asks for the PIN or password again."""
+    if request.endpoint in _PASSIVE_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    now = time.time()
+    last_seen = session.get(_LAST_SEEN)
+    if last_seen is not None and now - last_seen > idle_minutes(current_user) * 60:
+        is_staff = current_user.is_staff
+        logout_user()
+        session.clear()
+        session["idle_locked"] = True
+        target = url_for("auth.login" if is_staff else "auth.unlock")
+        return redirect_to(target)
+    session[_LAST_SEEN] = now
+    return None
+
+
+def mark_active() -> None:
+    """Start the idle clock at sign-in."""
+    session[_LAST_SEEN] = time.time()
+
+
+def redirect_to(location: str):
+    """Redirect, in a way htmx follows with a full page load."""
+    if request.headers.get("HX-Request"):
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location)
+
+
+def _unauthorized():
+    if request.method == "GET" and not request.headers.get("HX-Request"):
+        session["next"] = request.full_path.rstrip("?")
+    if request.cookies.get(DEVICE_COOKIE) and not request.path.startswith("/console"):
+        return redirect_to(url_for("auth.unlock"))
+    if request.path.startswith("/console"):
+        return redirect_to(url_for("auth.login"))
+    return redirect_to(url_for("auth.start"))
+
+
+def content_security_policy() -> str:
+    """No inline code and no other origin; map tiles are added by the map feature."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "manifest-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy())
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app.config["HSTS"]:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint == "static" and response.status_code == 200:
+        return response
+    # Nothing Dera renders is kept by the browser or a proxy unless a view says otherwise.
+    if "Cache-Control" not in headers or current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    if request.headers.get("HX-Request") is not None or "HX-Request" in (headers.get("Vary") or ""):
+        response.vary.add("HX-Request")
+    return response
+
+
+class _DropClientAddress(logging.Filter):
+    """Keep client IP addresses out of the development server's request log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and str(record.msg).startswith("%s - - "):
+            record.args = ("-",) + record.args[1:]
+        return True
+
+
+# Access ----------------------------------------------------------------------------
+
+def survivor_required(view):
+    """Only a signed-in survivor; staff get 404, nobody signed in goes to the unlock page."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        if not current_user.is_survivor:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def staff_required(view):
+    """Only signed-in staff; survivors get 404, nobody signed in goes to staff sign-in."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        if not current_user.is_staff:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def supervisor_required(view):
+    """Only supervisors; everyone else signed in gets 404."""
+
+    @functools.wraps(view)
+    @staff_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_supervisor:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,19 @@
+"""Settings forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo
+
+from ..auth.forms import PIN_RULE
+
+
+class ChangePinForm(FlaskForm):
+    current_pin = PasswordField(_l("Your PIN now"), validators=[DataRequired(_l("Write your PIN.")), PIN_RULE])
+    new_pin = PasswordField(_l("New PIN (6 digits)"), validators=[DataRequired(_l("Choose a PIN of 6 digits.")), PIN_RULE])
+    new_pin_again = PasswordField(
+        _l("New PIN again"),
+        validators=[
+            DataRequired(_l("Write the PIN again.")),
+            EqualTo("new_pin", message=_l("The two PINs are not the same. Try again.")),
+        ],
+    )
