@@ -21,5 +21,7 @@ def asset_url(filename: str) -> str:
 
 
 def init_app(app) -> None:
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        # Static URLs carry a content hash, so browsers may keep the files for a year.
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.jinja_env.globals["asset_url"] = asset_url

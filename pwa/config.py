@@ -42,6 +42,16 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def database_url(url: str | None) -> str | None:
+    """Accept the usual ``postgres://`` and ``postgresql://`` forms; Dera talks to PostgreSQL with psycopg 3."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _instance_secret(instance_path: Path, name: str, make) -> str:
     """Read a development secret from ``instance/``, creating it on first use."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -66,7 +76,7 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
 
     config: dict = {
         "DERA_PRODUCTION": production,
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'dera.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")) or f"sqlite:///{instance / 'dera.sqlite'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "sq",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Tirane",

@@ -50,7 +50,7 @@ def organisation_defaults():
 
 
 def _load_organisation() -> None:
-    if request.endpoint == "static":
+    if request.endpoint in ("static", "health.healthz"):
         return
     if current_user.is_authenticated:
         g.organisation = current_user.organisation
@@ -71,9 +71,14 @@ def _enforce_idle_lock():
     last_seen = session.get(_LAST_SEEN)
     if last_seen is not None and now - last_seen > idle_minutes(current_user) * 60:
         is_staff = current_user.is_staff
+        locale = session.get("locale")
         logout_user()
         session.clear()
         session["idle_locked"] = True
+        if locale:
+            session["locale"] = locale
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            session["next"] = request.full_path.rstrip("?")
         target = url_for("auth.login" if is_staff else "auth.unlock")
         return redirect_to(target)
     session[_LAST_SEEN] = now

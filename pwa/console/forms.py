@@ -12,7 +12,7 @@ PHONE_RULE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digi
 class EnrolSurvivorForm(FlaskForm):
     nickname = StringField(
         _l("Nickname"),
-        description=_l("A word you agree on together, not her real name. She can change it on her phone."),
+        description=_l("A word you agree on together, not the person's real name. It can be changed on the phone."),
         validators=[
             DataRequired(_l("Write a nickname.")),
             Length(min=2, max=30, message=_l("A nickname has 2 to 30 letters.")),

@@ -141,7 +141,7 @@ def change_password():
             # Other browsers signed in with the old password are signed out; this one stays.
             current_user.end_sessions()
             db.session.commit()
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."))
             return redirect(url_for("console.caseload"))
     return render_template("console/password.html", form=form)

@@ -1,0 +1,111 @@
+# Dera's two set-up commands on a fresh Debian machine:
+#   make run    install, migrate, load demo data into an empty database, serve
+#   make test   install (system packages too) and run the whole test suite,
+#               on SQLite and then on a throwaway PostgreSQL server
+# Also: make test-browser, make test-postgres, make translations, make bench.
+
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app pwa
+PYBABEL := $(VENV)/bin/pybabel
+PYTEST := $(PY) -m pytest
+STAMP := $(VENV)/.installed
+PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: run test test-browser test-postgres install venv catalogs translations \
+	bench system-packages
+
+# --- installing -------------------------------------------------------------
+
+install venv: $(STAMP)
+
+# Re-installs only when pyproject.toml changes (or .venv is removed).
+$(STAMP): pyproject.toml
+	@sh scripts/install-system-packages.sh run
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip install -q -e '.[test]'
+	@touch $@
+
+system-packages:
+	@sh scripts/install-system-packages.sh test
+
+# --- translations -----------------------------------------------------------
+
+catalogs: $(STAMP)
+ifneq ($(strip $(PO_FILES)),)
+	$(PYBABEL) compile -d translations -f
+else
+	@echo "No translation catalogs to compile."
+endif
+
+# For maintainers: refresh messages.pot from the code and merge it into each catalog.
+translations: $(STAMP)
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project=Dera --copyright-holder="Dera contributors" -o translations/messages.pot .
+ifneq ($(strip $(PO_FILES)),)
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+else
+	@echo "No catalogs to update; start one with: $(PYBABEL) init -i translations/messages.pot -d translations -l LANG"
+endif
+
+# --- running ----------------------------------------------------------------
+
+run: $(STAMP) catalogs
+	$(FLASK) db upgrade
+	@# The demo fills only an empty database; on a filled one it refuses, which is fine.
+	@if out=$$($(FLASK) demo --base-url http://$(HOST):$(PORT) 2>&1); then \
+		printf '%s\n' "$$out"; \
+	else \
+		case "$$out" in \
+		*"already has people"*) echo "The database already has people; demo data not loaded." ;; \
+		*) printf '%s\n' "$$out" >&2; exit 1 ;; \
+		esac; \
+	fi
+	@echo
+	@echo "Open http://$(HOST):$(PORT)/ in a browser (Ctrl-C stops the server)."
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# --- testing ----------------------------------------------------------------
+
+# Runs its arguments as pytest against a fresh PostgreSQL server, and stops
+# that server afterwards whatever happens (failure, Ctrl-C).
+define PYTEST_ON_POSTGRES
+	url=$$(sh scripts/test-postgres.sh start) || exit 1; \
+	trap 'sh scripts/test-postgres.sh stop' EXIT; \
+	trap 'exit 130' INT; \
+	trap 'exit 143' TERM; \
+	echo "--- the suite on PostgreSQL ($$url), without browser tests"; \
+	DERA_TEST_DATABASE_URL=$$url $(PYTEST)
+endef
+
+# The whole suite on SQLite, then again (less the browser tests) on PostgreSQL.
+# Both runs always happen; make fails if either does.
+test: system-packages $(STAMP) catalogs
+	@status=0; \
+	echo "--- the whole suite on SQLite"; \
+	$(PYTEST) || status=1; \
+	( $(PYTEST_ON_POSTGRES) -m "not browser" ) || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: some tests failed (see above)." >&2; fi; \
+	exit $$status
+
+test-browser: system-packages $(STAMP) catalogs
+	@$(PYTEST) -m browser; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "No browser tests yet."; status=0; fi; \
+	exit $$status
+
+test-postgres: system-packages $(STAMP) catalogs
+	@$(PYTEST_ON_POSTGRES) -m "not browser"
+
+# --- benchmarks -------------------------------------------------------------
+
+bench: $(STAMP)
+	@if [ -f bench/__main__.py ]; then \
+		$(PY) -m bench; \
+	else \
+		echo "no benchmarks yet"; \
+	fi

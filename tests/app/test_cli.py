@@ -1,0 +1,47 @@
+"""The commands: create-supervisor and demo."""
+from sqlalchemy import func, select
+
+from pwa.extensions import db
+from pwa.models import EnrolmentCode, Role, Staff, Survivor
+
+
+def test_create_supervisor_makes_the_organisation_and_account(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-supervisor", "--username", "drita", "--first-name", "Drita", "--organisation", "Qendra"],
+        input="a long enough password\na long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    supervisor = db.session.scalar(select(Staff))
+    assert supervisor.role == Role.SUPERVISOR and supervisor.organisation.name == "Qendra"
+    assert supervisor.password_hash.startswith("$argon2id$")
+
+
+def test_create_supervisor_refuses_a_short_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-supervisor", "--username", "drita", "--first-name", "Drita", "--organisation", "Q"],
+        input="short\nshort\n",
+    )
+    assert result.exit_code != 0 and db.session.scalar(select(func.count(Staff.id))) == 0
+
+
+def test_demo_fills_an_empty_database_and_prints_how_to_sign_in(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Staff.id))) == 3
+    assert db.session.scalar(select(func.count(Survivor.id))) == 3
+    assert db.session.scalar(select(func.count(EnrolmentCode.id))) == 3
+    assert "drita" in result.output and "/enrol/" in result.output and "password" in result.output
+
+
+def test_demo_sign_in_details_work(app, client):
+    output = app.test_cli_runner().invoke(args=["demo"]).output
+    password = next(line.split("password ")[1].strip() for line in output.splitlines() if " arta " in line)
+    assert client.post("/login", data={"username": "arta", "password": password}).status_code == 302
+    link = next(word for word in output.split() if "/enrol/" in word)
+    code = link.rsplit("/", 1)[1]
+    assert client.get(f"/enrol/{code}").status_code == 200
+
+
+def test_demo_refuses_a_database_with_people(app, people):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "empty" in result.output
