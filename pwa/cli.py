@@ -13,6 +13,7 @@ from .models import Organisation, Role, Staff, staff_by_username
 def register(app) -> None:
     app.cli.add_command(create_supervisor)
     app.cli.add_command(demo)
+    app.cli.add_command(purge)
 
 
 @click.command("create-supervisor")
@@ -52,3 +53,14 @@ def demo(base_url: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo("\n".join(lines))
+
+
+@click.command("purge")
+def purge() -> None:
+    """Delete records past their retention period (see DATA.md); safe to run at any time."""
+    from .models import utcnow
+    from .retention import purge_expired_records
+
+    counts = purge_expired_records(db.session, utcnow(), current_app.config["AUDIT_RETENTION_DAYS"])
+    db.session.commit()
+    click.echo(", ".join(f"{name.replace('_', ' ')}: {count} deleted" for name, count in counts.items()))

@@ -1,8 +1,9 @@
 """Staff console forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms import IntegerField, PasswordField, SelectField, StringField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..models import Role
 
@@ -38,7 +39,7 @@ class StaffAccountForm(FlaskForm):
     work_phone = StringField(_l("Work phone"), validators=[Optional(), PHONE_RULE])
     role = SelectField(
         _l("Role"),
-        choices=[(Role.CASE_MANAGER.value, _l("Case manager")), (Role.SUPERVISOR.value, _l("Supervisor"))],
+        choices=[SelectChoice(Role.CASE_MANAGER.value, _l("Case manager")), SelectChoice(Role.SUPERVISOR.value, _l("Supervisor"))],
         validators=[DataRequired()],
     )
     password = PasswordField(
@@ -65,5 +66,36 @@ class ChangePasswordForm(FlaskForm):
         validators=[
             DataRequired(_l("Write the new password again.")),
             EqualTo("new_password", message=_l("The two passwords are not the same.")),
+        ],
+    )
+
+
+class OrganisationSettingsForm(FlaskForm):
+    app_name = StringField(
+        _l("Name of the app"),
+        description=_l("Shown on screens, tabs and the phone's home screen. Choose a name that does not say what the app is for."),
+        validators=[DataRequired(_l("Write a name.")), Length(max=40, message=_l("At most 40 characters."))],
+    )
+    exit_url = URLField(
+        _l("Address for Leave quickly"),
+        description=_l("A harmless page that opens when someone leaves quickly, for example a weather page."),
+        validators=[
+            DataRequired(_l("Write an address.")),
+            Length(max=500),
+            Regexp(r"^https://[^\s/$.?#][^\s]*$", message=_l("Write a full address that starts with https://")),
+        ],
+    )
+    idle_lock_survivor_minutes = IntegerField(
+        _l("Lock the app for people in the programme after (minutes)"),
+        validators=[
+            InputRequired(_l("Write a number of minutes.")),
+            NumberRange(min=1, max=60, message=_l("Choose between %(min)s and %(max)s minutes.")),
+        ],
+    )
+    idle_lock_staff_minutes = IntegerField(
+        _l("Sign staff out after (minutes)"),
+        validators=[
+            InputRequired(_l("Write a number of minutes.")),
+            NumberRange(min=5, max=240, message=_l("Choose between %(min)s and %(max)s minutes.")),
         ],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from wtforms.fields.choices import SelectChoice
 
 from ..access import get_survivor_or_404, visible_survivors
 from ..auth.services import create_staff, verify_secret, hash_secret
@@ -11,7 +12,7 @@ from ..extensions import db
 from ..models import Role, Staff, Survivor, staff_by_username, utcnow
 from ..security import staff_required, supervisor_required
 from . import services
-from .forms import ChangePasswordForm, EnrolSurvivorForm, StaffAccountForm
+from .forms import ChangePasswordForm, EnrolSurvivorForm, OrganisationSettingsForm, StaffAccountForm
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -27,7 +28,7 @@ def _code_context(survivor: Survivor, code: str) -> dict:
     import segno
 
     link = _enrolment_link(code)
-    qr = segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=False, title=_("QR code for the enrolment link"))
+    qr = segno.make(link, error="m").svg_inline(border=2, omitsize=True, title=_("QR code for the enrolment link"))
     hours = current_app.config["ENROLMENT_HOURS"]
     return {"survivor": survivor, "code": code, "link": link, "qr": qr, "hours": hours}
 
@@ -47,9 +48,9 @@ def enrol_survivor():
     form = EnrolSurvivorForm()
     managers = services.case_managers(db.session, current_user.organisation_id)
     if current_user.is_supervisor:
-        form.case_manager_id.choices = [(m.id, m.first_name) for m in managers]
+        form.case_manager_id.choices = [SelectChoice(m.id, m.first_name) for m in managers]
     else:
-        form.case_manager_id.choices = [(current_user.id, current_user.first_name)]
+        form.case_manager_id.choices = [SelectChoice(current_user.id, current_user.first_name)]
         form.case_manager_id.data = current_user.id
     if form.validate_on_submit():
         manager = db.session.get(Staff, form.case_manager_id.data)
@@ -123,7 +124,7 @@ def create_staff_account():
             )
             staff.work_phone = (form.work_phone.data or "").strip() or None
             db.session.commit()
-            flash(_("The account for %(name)s is ready.", name=staff.first_name))
+            flash(_("The new account is ready: %(name)s.", name=staff.first_name))
             return redirect(url_for("console.staff_accounts"))
     return render_template("console/staff_new.html", form=form)
 
@@ -145,3 +146,17 @@ def change_password():
             flash(_("Your password is changed."))
             return redirect(url_for("console.caseload"))
     return render_template("console/password.html", form=form)
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@supervisor_required
+def organisation_settings():
+    """A supervisor sets the neutral app name, the quick-exit address and the idle locks."""
+    organisation = current_user.organisation
+    form = OrganisationSettingsForm(obj=organisation)
+    if form.validate_on_submit():
+        form.populate_obj(organisation)
+        db.session.commit()
+        flash(_("The settings are saved."))
+        return redirect(url_for("console.organisation_settings"))
+    return render_template("console/organisation.html", form=form)

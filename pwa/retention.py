@@ -1,0 +1,23 @@
+"""Retention: delete what Dera no longer needs (run by ``flask --app pwa purge``, daily)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_
+
+from .models import AuditEvent, EnrolmentCode
+
+# Used or expired enrolment codes are kept this long, so staff can see that a code was used.
+ENROLMENT_CODE_DAYS = 30
+
+
+def purge_expired_records(session, now: datetime, audit_days: int) -> dict[str, int]:
+    """Delete old enrolment codes and audit events; return how many of each went."""
+    code_cutoff = now - timedelta(days=ENROLMENT_CODE_DAYS)
+    codes = session.execute(
+        delete(EnrolmentCode).where(
+            or_(EnrolmentCode.used_at < code_cutoff, EnrolmentCode.expires_at < code_cutoff)
+        )
+    ).rowcount
+    audit = session.execute(delete(AuditEvent).where(AuditEvent.at < now - timedelta(days=audit_days))).rowcount
+    return {"enrolment_codes": codes, "audit_events": audit}

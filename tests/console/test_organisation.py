@@ -1,0 +1,29 @@
+"""A supervisor sets the organisation's neutral name, exit address and idle locks."""
+import pytest
+
+from pwa.extensions import db
+
+GOOD = {"app_name": "Kalendari", "exit_url": "https://www.meteo.example/tirana", "idle_lock_survivor_minutes": "3", "idle_lock_staff_minutes": "20"}
+
+
+def test_supervisor_changes_the_settings_and_every_page_follows(client, people, login_as):
+    login_as(people.supervisor)
+    assert client.post("/console/organisation", data=GOOD).status_code == 302
+    db.session.refresh(people.org)
+    assert (people.org.app_name, people.org.idle_lock_survivor_minutes) == ("Kalendari", 3)
+    html = client.get("/console/").get_data(as_text=True)
+    assert "· Kalendari</title>" in html and 'data-exit-url="https://www.meteo.example/tirana"' in html
+
+
+@pytest.mark.parametrize("field,value", [("exit_url", "javascript:alert(1)"), ("exit_url", "http://plain.example"), ("idle_lock_survivor_minutes", "0"), ("app_name", "")])
+def test_bad_settings_are_explained_and_nothing_changes(client, people, login_as, field, value):
+    login_as(people.supervisor)
+    response = client.post("/console/organisation", data={**GOOD, field: value})
+    assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(as_text=True)
+    db.session.refresh(people.org)
+    assert people.org.app_name == "Dera"
+
+
+def test_case_managers_cannot_change_settings(client, people, login_as):
+    login_as(people.arta)
+    assert client.post("/console/organisation", data=GOOD).status_code == 404
