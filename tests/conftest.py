@@ -42,7 +42,7 @@ def app_config(tmp_path: Path, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "NOTES_KEY": "Yk8e3s3f0dGVzdC1ub3Rlcy1rZXktMzItYnl0ZXMhIQ==",
+        "NOTES_KEY": "0d5bXtTtZ3ZcJ8Jm6vQ8m2cQ2w0xXx5b3r6P1k9Yq4s=",
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'dera.sqlite'}",
         "RATELIMIT_ENABLED": False,
         # Argon2 stays Argon2id, with less memory and time so the suite runs fast.

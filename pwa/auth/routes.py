@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import csrf, db, limiter
-from ..models import utcnow
+from ..clock import now
 from ..security import DEVICE_COOKIE, mark_active, survivor_required
 from . import services
 from .forms import CodeForm, EnrolForm, LanguageForm, PinForm, StaffSignInForm
@@ -75,7 +75,7 @@ def login():
     """Staff sign in with username and password."""
     form = StaffSignInForm()
     if form.validate_on_submit():
-        staff = services.authenticate_staff(db.session, form.username.data, form.password.data, utcnow())
+        staff = services.authenticate_staff(db.session, form.username.data, form.password.data, now())
         if staff is not None:
             db.session.commit()
             next_url = _safe_next(session.get("next"))
@@ -143,7 +143,7 @@ def unlock():
     form = PinForm()
     if form.validate_on_submit():
         result = services.unlock_with_pin(
-            db.session, device, form.pin.data, utcnow(), current_app.config["MAX_PIN_ATTEMPTS"]
+            db.session, device, form.pin.data, now(), current_app.config["MAX_PIN_ATTEMPTS"]
         )
         db.session.commit()
         if result.outcome is services.Unlock.OK:
@@ -172,7 +172,7 @@ def enter_code():
     form = CodeForm()
     if form.validate_on_submit():
         code = services.normalise_code(form.code.data)
-        if services.find_enrolment(db.session, code, utcnow()) is not None:
+        if services.find_enrolment(db.session, code, now()) is not None:
             return redirect(url_for("auth.enrol", code=services.format_code(code)))
         form.code.errors.append(_("This code does not work. Check it, or ask your case manager for a new one."))
     return render_template("auth/enter_code.html", form=form)
@@ -182,14 +182,14 @@ def enter_code():
 @limiter.limit("20 per minute", methods=["POST"])
 def enrol(code: str):
     """Choose a nickname and a PIN; this binds the phone."""
-    enrolment = services.find_enrolment(db.session, code, utcnow())
+    enrolment = services.find_enrolment(db.session, code, now())
     if enrolment is None:
         return render_template("auth/code_invalid.html"), 404
     form = EnrolForm()
     if request.method == "GET":
         form.nickname.data = enrolment.survivor.nickname
     if form.validate_on_submit():
-        bound = services.complete_enrolment(db.session, enrolment, form.nickname.data, form.pin.data, utcnow())
+        bound = services.complete_enrolment(db.session, enrolment, form.nickname.data, form.pin.data, now())
         if bound is None:
             db.session.rollback()
             return render_template("auth/code_invalid.html"), 404

@@ -9,7 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from ..access import get_survivor_or_404, visible_survivors
 from ..auth.services import create_staff, verify_secret, hash_secret
 from ..extensions import db
-from ..models import Role, Staff, Survivor, staff_by_username, utcnow
+from ..clock import now
+from ..models import Role, Staff, Survivor, staff_by_username
 from ..security import staff_required, supervisor_required
 from . import services
 from .forms import ChangePasswordForm, EnrolSurvivorForm, OrganisationSettingsForm, StaffAccountForm
@@ -55,7 +56,7 @@ def enrol_survivor():
     if form.validate_on_submit():
         manager = db.session.get(Staff, form.case_manager_id.data)
         survivor, code = services.enrol_survivor(
-            db.session, current_user, manager, form.nickname.data, utcnow(), current_app.config["ENROLMENT_HOURS"]
+            db.session, current_user, manager, form.nickname.data, now(), current_app.config["ENROLMENT_HOURS"]
         )
         db.session.commit()
         session[_NEW_CODE] = {"survivor": survivor.id, "code": code}
@@ -77,7 +78,7 @@ def show_survivor(survivor_id: int):
 def new_code(survivor_id: int):
     """Make a new one-time code: a new phone, a forgotten PIN, or after a lock-out."""
     survivor = get_survivor_or_404(survivor_id, action="new_code_view")
-    code = services.reenrol_survivor(db.session, current_user, survivor, utcnow(), current_app.config["ENROLMENT_HOURS"])
+    code = services.reenrol_survivor(db.session, current_user, survivor, now(), current_app.config["ENROLMENT_HOURS"])
     db.session.commit()
     if request.headers.get("HX-Request"):
         return render_template("console/_enrolment_code.html", **_code_context(survivor, code))

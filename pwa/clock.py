@@ -1,0 +1,21 @@
+"""The app's clock: one place to read the time, so tests can freeze it.
+
+Services take ``now`` as an argument; views get it from ``now()``. Tests (and
+only tests) set ``app.config["CLOCK"]`` to a function returning a fixed time.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, has_app_context
+
+from .models.types import utcnow
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (UTC), from the app's clock."""
+    if has_app_context():
+        clock = current_app.config.get("CLOCK")
+        if clock is not None:
+            return clock()
+    return utcnow()
