@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 .PHONY: run test test-browser test-postgres install venv catalogs translations \
-	bench system-packages
+	bench lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
 
@@ -65,9 +65,12 @@ run: $(STAMP) catalogs
 		*) printf '%s\n' "$$out" >&2; exit 1 ;; \
 		esac; \
 	fi
+	@$(FLASK) push keys
 	@echo
-	@echo "Open http://$(HOST):$(PORT)/ in a browser (Ctrl-C stops the server)."
+	@echo "Open http://$(HOST):$(PORT)/ in a browser (Ctrl-C stops the server and the worker)."
 	@echo
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # --- testing ----------------------------------------------------------------
@@ -103,9 +106,10 @@ test-postgres: system-packages $(STAMP) catalogs
 
 # --- benchmarks -------------------------------------------------------------
 
-bench: $(STAMP)
-	@if [ -f bench/__main__.py ]; then \
-		$(PY) -m bench; \
-	else \
-		echo "no benchmarks yet"; \
-	fi
+# Page weight against its budgets and response times against /healthz, measured in one run.
+bench: $(STAMP) catalogs
+	$(PY) -m bench
+
+# Lighthouse (npm, into bench/node_modules) on the survivor pages, with Debian's Chromium.
+lighthouse: system-packages $(STAMP) catalogs
+	$(PY) -m bench lighthouse

@@ -14,6 +14,11 @@ def register(app) -> None:
     app.cli.add_command(create_supervisor)
     app.cli.add_command(demo)
     app.cli.add_command(purge)
+    app.cli.add_command(push_group)
+
+    from .worker import worker_command
+
+    app.cli.add_command(worker_command)
 
 
 @click.command("create-supervisor")
@@ -64,3 +69,27 @@ def purge() -> None:
     counts = purge_expired_records(db.session, utcnow(), current_app.config["AUDIT_RETENTION_DAYS"])
     db.session.commit()
     click.echo(", ".join(f"{name.replace('_', ' ')}: {count} deleted" for name, count in counts.items()))
+
+
+@click.group("push")
+def push_group() -> None:
+    """Web push set-up."""
+
+
+@push_group.command("keys")
+@click.option("--force", is_flag=True, help="Replace an existing key (every browser must subscribe again).")
+def push_keys(force: bool) -> None:
+    """Make the VAPID key pair (kept in a file, never in the database) and print the public key."""
+    from pathlib import Path
+
+    from .push.keys import load_vapid, make_key_file, public_key
+
+    path = Path(current_app.config["VAPID_PRIVATE_KEY_FILE"])
+    if path.exists() and not force:
+        click.echo(f"A VAPID key already exists at {path}.")
+    else:
+        if path.exists():
+            path.unlink()
+        make_key_file(path)
+        click.echo(f"New VAPID private key written to {path} (keep it secret, back it up).")
+    click.echo(f"Public key: {public_key(load_vapid(path))}")

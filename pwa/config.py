@@ -101,6 +101,9 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "DEVICE_COOKIE_DAYS": DEVICE_COOKIE_DAYS,
         "AUDIT_RETENTION_DAYS": AUDIT_RETENTION_DAYS,
         "HSTS": production,
+        # Web push: the VAPID private key lives in a file outside the database.
+        "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),
+        "VAPID_SUBJECT": env.get("DERA_VAPID_SUBJECT", "mailto:push@dera.invalid"),
         # None: argon2-cffi's recommended parameters (RFC 9106, low memory).
         "ARGON2_PARAMETERS": None,
     }

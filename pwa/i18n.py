@@ -1,7 +1,7 @@
 """Language and time: Albanian first, English second, times in Europe/Tirane."""
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_babel import format_date, format_datetime, format_time
 from flask_login import current_user
 
@@ -11,6 +11,8 @@ LANGUAGE_NAMES = {"sq": "Shqip", "en": "English"}
 def get_locale() -> str:
     """The person's chosen language, else the one chosen on this browser, else Albanian."""
     languages = current_app.config["LANGUAGES"]
+    if g.get("forced_locale") in languages:
+        return g.forced_locale
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
 from types import SimpleNamespace
 
@@ -137,6 +138,10 @@ def _set_headers(response):
     headers["X-Frame-Options"] = "DENY"
     headers["Permissions-Policy"] = "camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if response.mimetype == "text/html":
+        from .i18n import get_locale
+
+        headers["Content-Language"] = get_locale()
     if current_app.config["HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint == "static" and response.status_code == 200:
@@ -151,11 +156,16 @@ def _set_headers(response):
 
 
 class _DropClientAddress(logging.Filter):
-    """Keep client IP addresses out of the development server's request log."""
+    """Keep client IP addresses out of the development server's request log.
+
+    Werkzeug writes the address into the message itself (``"1.2.3.4 - - [date] ..."``).
+    """
+
+    _ADDRESS = re.compile(r"^\S+ - - \[")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and record.args and str(record.msg).startswith("%s - - "):
-            record.args = ("-",) + record.args[1:]
+        if isinstance(record.msg, str):
+            record.msg = self._ADDRESS.sub("- - - [", record.msg)
         return True
 
 

@@ -87,6 +87,21 @@ def make_app(tmp_path, request):
 
 
 @pytest.fixture
+def push_service(app, tmp_path):
+    """A local push service, and the app set up with a VAPID key to reach it."""
+    from pwa.push.keys import make_key_file
+
+    from . import pushservice
+
+    key_file = tmp_path / "vapid.pem"
+    make_key_file(key_file)
+    app.config.update(VAPID_PRIVATE_KEY_FILE=str(key_file), PUSH_ALLOW_LOCAL_ENDPOINTS=True)
+    service, server = pushservice.start()
+    yield service
+    server.shutdown()
+
+
+@pytest.fixture
 def app(make_app):
     app = make_app()
     with app.app_context():

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
 from .organisation import Organisation, default_organisation
+from .push import PushMessage, PushSubscription
 from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
 from .types import UTCDateTime, utcnow
 
@@ -10,6 +11,8 @@ __all__ = [
     "Device",
     "EnrolmentCode",
     "Organisation",
+    "PushMessage",
+    "PushSubscription",
     "Role",
     "Staff",
     "Survivor",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,7 +29,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 740}
-EXIT_URL = "https://weather.example/tirana"
+
+
+def _start_neutral_site() -> str:
+    """Another site, on this machine, for quick exit to leave for (a weather page)."""
+
+    class Weather(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            body = "<!doctype html><title>Moti</title><h1>Moti sot në Tiranë</h1>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Weather)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/weather/tirana"
+
+
+# Playwright's request routing would turn service workers off, so nothing here is routed:
+# the exit page is a real site of its own.
+EXIT_URL = _start_neutral_site()
 AXE = (ROOT / "tests" / "vendor" / "axe-core-4.11.0" / "axe.min.js").read_text()
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -90,11 +115,6 @@ class Session:
         self.context.set_default_timeout(10_000)
         self.requests: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
-        # The exit page is another site; it is answered here so no request leaves the machine.
-        self.context.route(
-            f"{EXIT_URL}**",
-            lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Moti</title><h1>Moti sot</h1>"),
-        )
         self.page = self.context.new_page()
 
     def foreign_requests(self) -> list[str]:
@@ -103,6 +123,8 @@ class Session:
         return [u for u in self.requests if urlsplit(u).netloc != own and not u.startswith(EXIT_URL) and not u.startswith("data:")]
 
     def close(self):
+        # Offline emulation can outlive a context in its service worker: always end online.
+        self.context.set_offline(False)
         self.context.close()
 
 

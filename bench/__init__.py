@@ -1,0 +1,1 @@
+"""Dera's benchmarks and audits: ``make bench`` (or ``python -m bench``)."""

@@ -1,0 +1,196 @@
+/* Dera's service worker.
+ * - The app shell (CSS, scripts, icons, the offline page) is kept from install on.
+ * - Public pages and data (contacts, the service directory) are kept as anonymous copies,
+ *   refreshed on every visit, and shown when there is no network.
+ * - Pages with personal content are never kept, unless the person turned on
+ *   "keep my plan on this phone"; turning it off, or leaving quickly, deletes them.
+ * - Push: shows the (neutral) notification, opens the right page on a tap, and
+ *   renews the subscription when the push service changes it. */
+"use strict";
+
+const CONFIG = {{ config }};
+const SHELL_CACHE = "dera-shell-" + CONFIG.version;
+const PUBLIC_CACHE = "dera-public-v1";
+const PRIVATE_CACHE = "dera-private-v1";
+const OWN_CACHES = [SHELL_CACHE, PUBLIC_CACHE, PRIVATE_CACHE];
+let language = "sq";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL_CACHE);
+    await shell.addAll([...CONFIG.shell, ...Object.values(CONFIG.offline)]);
+    const publicCache = await caches.open(PUBLIC_CACHE);
+    await Promise.all([...CONFIG.publicPages, ...CONFIG.publicData].map((path) => refreshPublic(publicCache, path)));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("dera-") && !OWN_CACHES.includes(name)) {
+        await caches.delete(name);
+      }
+    }
+    await self.clients.claim();
+  })());
+});
+
+/* An anonymous copy: fetched without cookies, so it can hold nothing personal. */
+async function refreshPublic(cache, path) {
+  try {
+    const response = await fetch(path, { credentials: "omit", cache: "no-store" });
+    if (response.ok && !response.redirected) {
+      await cache.put(path, response);
+    }
+  } catch (error) {
+    /* offline: keep the copy we have */
+  }
+}
+
+function matches(path, prefixes) {
+  return prefixes.some((prefix) => path === prefix || path.startsWith(prefix + "/") || path.startsWith(prefix + "?"));
+}
+
+async function keepingPlan() {
+  return caches.has(PRIVATE_CACHE);
+}
+
+async function offlinePage() {
+  const shell = await caches.open(SHELL_CACHE);
+  return (await shell.match(CONFIG.offline[language] || CONFIG.offline.sq)) || Response.error();
+}
+
+async function handleNavigation(event, url) {
+  try {
+    const response = await fetch(event.request);
+    const lang = response.headers.get("Content-Language");
+    if (lang && CONFIG.offline[lang]) {
+      language = lang;
+    }
+    if (matches(url.pathname, CONFIG.publicPages)) {
+      event.waitUntil(caches.open(PUBLIC_CACHE).then((cache) => refreshPublic(cache, url.pathname + url.search)));
+    } else if (response.ok && !response.redirected && matches(url.pathname, CONFIG.privatePages) && (await keepingPlan())) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(PRIVATE_CACHE).then((cache) => cache.put(url.pathname + url.search, copy)));
+    }
+    return response;
+  } catch (error) {
+    const key = url.pathname + url.search;
+    const publicCopy = (await caches.match(key, { cacheName: PUBLIC_CACHE })) || (await caches.match(url.pathname, { cacheName: PUBLIC_CACHE }));
+    if (publicCopy) {
+      return publicCopy;
+    }
+    if (await keepingPlan()) {
+      const privateCopy = await caches.match(key, { cacheName: PRIVATE_CACHE });
+      if (privateCopy) {
+        return privateCopy;
+      }
+    }
+    return offlinePage();
+  }
+}
+
+async function staleWhileRevalidate(event, url) {
+  const cache = await caches.open(PUBLIC_CACHE);
+  const cached = await cache.match(url.pathname);
+  const fresh = refreshPublic(cache, url.pathname).then(() => cache.match(url.pathname));
+  if (cached) {
+    event.waitUntil(fresh);
+    return cached;
+  }
+  return (await fresh) || fetch(event.request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) {
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(handleNavigation(event, url));
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)));
+  } else if (CONFIG.publicData.includes(url.pathname)) {
+    event.respondWith(staleWhileRevalidate(event, url));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (message.type === "keep-plan") {
+    event.waitUntil(message.on ? caches.open(PRIVATE_CACHE) : caches.delete(PRIVATE_CACHE));
+  } else if (message.type === "exit") {
+    event.waitUntil(caches.delete(PRIVATE_CACHE));
+  }
+});
+
+/* Push ------------------------------------------------------------------------------ */
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  const fallback = CONFIG.defaultNotification;
+  event.waitUntil(self.registration.showNotification(data.title || fallback.title, {
+    body: data.body || fallback.body,
+    tag: data.tag || undefined,
+    icon: CONFIG.shell.find((path) => path.includes("icon-192")),
+    data: { url: sameOriginPath(data.url) || fallback.url },
+  }));
+});
+
+/* Only a path on this site may be opened from a notification. */
+function sameOriginPath(value) {
+  if (typeof value !== "string") {
+    return null;
+  }
+  const url = new URL(value, self.location.origin);
+  return url.origin === self.location.origin ? url.pathname + url.search : null;
+}
+
+async function openPage(path) {
+  const target = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).origin === self.location.origin) {
+      const shown = client.url === target ? client : (await client.navigate(target)) || client;
+      try {
+        await shown.focus();
+      } catch (error) {
+        /* focusing needs the permission a tap on the notification gives */
+      }
+      return shown;
+    }
+  }
+  return self.clients.openWindow(target);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openPage((event.notification.data && event.notification.data.url) || "/"));
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    let key = old && old.options && old.options.applicationServerKey;
+    if (!key) {
+      const answer = await fetch(CONFIG.pushKey, { credentials: "omit" });
+      key = (await answer.json()).publicKey;
+    }
+    const renewed = event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
+    if (old) {
+      await fetch(CONFIG.resubscribe, {
+        method: "POST",
+        credentials: "omit",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ oldEndpoint: old.endpoint, ...renewed.toJSON() }),
+      });
+    }
+  })());
+});
