@@ -62,6 +62,9 @@ def audit(url: str, cookies: str, out: Path) -> dict:
 
 
 def main() -> int:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if not shutil.which("node"):
         print("Lighthouse needs Node.js (node) on the PATH.")
         return 1
