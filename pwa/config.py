@@ -95,6 +95,8 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("DERA_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "PUBLIC_URL": env.get("DERA_PUBLIC_URL", "").rstrip("/"),
+        # How many reverse proxies (e.g. nginx) stand in front of the app and set X-Forwarded-*.
+        "TRUSTED_PROXIES": int(env.get("DERA_TRUSTED_PROXIES", "0")),
         "ORGANISATION_DEFAULTS": dict(ORGANISATION_DEFAULTS),
         "MAX_PIN_ATTEMPTS": MAX_PIN_ATTEMPTS,
         "ENROLMENT_HOURS": ENROLMENT_HOURS,

@@ -44,3 +44,20 @@ def test_plain_postgresql_urls_use_psycopg(tmp_path, monkeypatch):
     monkeypatch.setenv("DERA_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", "postgres://dera@db/dera")
     assert create_app().config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://dera@db/dera"
+
+
+def test_behind_a_proxy_rate_limits_see_the_real_client(tmp_path, monkeypatch):
+    monkeypatch.setenv("DERA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DERA_TRUSTED_PROXIES", "1")
+    app = create_app()
+    seen = {}
+
+    def remember_address():
+        from flask import request
+
+        seen["address"] = request.remote_addr
+        return ""
+
+    app.before_request_funcs.setdefault(None, []).insert(0, remember_address)
+    app.test_client().get("/healthz", headers={"X-Forwarded-For": "198.51.100.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert seen["address"] == "198.51.100.7"

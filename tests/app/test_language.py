@@ -44,6 +44,8 @@ def test_next_cannot_leave_the_site(client, org):
     assert response.headers["Location"] == "/"
     response = client.post("/language", data={"locale": "en", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"
+    response = client.post("/language", data={"locale": "en", "next": "/\\evil.example/"})
+    assert response.headers["Location"] == "/"
 
 
 def test_language_picker_is_on_every_page(client, people, login_as):
