@@ -1,4 +1,4 @@
-"""Commands: ``flask --app pwa create-supervisor`` and ``flask --app pwa demo``."""
+"""Commands: ``create-supervisor``, ``demo``, ``purge`` and ``services import|export``."""
 from __future__ import annotations
 
 import click
@@ -8,12 +8,14 @@ from sqlalchemy import select
 from .auth.services import create_staff
 from .extensions import db
 from .models import Organisation, Role, Staff, staff_by_username
+from .services_map.cli import group as services_group
 
 
 def register(app) -> None:
     app.cli.add_command(create_supervisor)
     app.cli.add_command(demo)
     app.cli.add_command(purge)
+    app.cli.add_command(services_group)
 
 
 @click.command("create-supervisor")
