@@ -340,7 +340,10 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
             if identifier in seen:
                 if table in shared and seen[identifier].values == row.values:
                     continue
-                problem(row, "id", f"\"{identifier}\" is used twice in this table (also {seen[identifier].row}).")
+                if table in shared:
+                    problem(row, "id", f"\"{identifier}\" appears again with other details (first in {seen[identifier].row}).")
+                else:
+                    problem(row, "id", f"\"{identifier}\" is used twice in this table (also {seen[identifier].row}).")
                 continue
             seen[identifier] = row
             kept.append(row)

@@ -96,7 +96,6 @@ def filter_services(services: list[DirectoryService], area: str | None = None, t
 def _haystack(service: DirectoryService) -> str:
     parts = [service.name, service.alternate_name, service.description, service.description_en, service.organization.name]
     parts += [location.city for location in service.locations] + [location.address_1 for location in service.locations]
-    parts += [str(vocabulary.AREAS[area]) for area in service.areas if area in vocabulary.AREAS]
     return search_key(" ".join(part for part in parts if part))
 
 
