@@ -361,3 +361,112 @@ def export_directory(session, path: str | Path, fmt: str) -> int:
     tables = directory_tables(session)
     hsds.write(tables, path, fmt)
     return len(tables["service"])
+
+
+# Editing in the console ----------------------------------------------------------------
+
+@dataclass
+class ServiceDetails:
+    """What a supervisor writes about a service in the console."""
+
+    organization_name: str
+    name: str
+    description: str | None
+    description_en: str | None
+    areas: list[str]
+    scope: str | None
+    cost: str | None
+    languages: list[str]
+    phones: list[tuple[str, str | None, str | None]]
+    url: str | None
+    city: str | None
+    address_1: str | None
+    latitude: float | None
+    longitude: float | None
+    accessibility: str | None
+    accessibility_en: str | None
+    hours: list[tuple[str, str, str]]
+    timezone: str
+    verified_on: date | None
+
+
+def find_service(session, service_id: str) -> DirectoryService | None:
+    """Any service, shown or hidden (for supervisors)."""
+    return session.scalar(select(DirectoryService).where(DirectoryService.id == service_id).options(*_LOAD))
+
+
+def _provider(session, name: str) -> DirectoryOrganization:
+    for organization in session.scalars(select(DirectoryOrganization)):
+        if search_key(organization.name) == search_key(name):
+            return organization
+    organization = DirectoryOrganization(id=new_id(), name=name)
+    session.add(organization)
+    return organization
+
+
+def save_service(session, service: DirectoryService | None, details: ServiceDetails, now: datetime) -> DirectoryService:
+    """Create a service or change one. Phones, places and hours beyond what the form shows are kept."""
+    provider = _provider(session, details.organization_name)
+    if service is None:
+        service = DirectoryService(id=new_id(), status="active", organization=provider)
+        session.add(service)
+    service.organization = provider
+    service.name, service.url = details.name, details.url
+    service.description, service.description_en = details.description, details.description_en
+    service.scope, service.cost, service.verified_on = details.scope, details.cost, details.verified_on
+    service.updated_at = now
+
+    current = {category.area: category for category in service.categories}
+    service.categories = [current.get(area) or DirectoryServiceCategory(area=area) for area in sorted(details.areas)]
+
+    by_code = {language.code: language for language in service.languages}
+    service.languages = [
+        by_code.get(code) or DirectoryLanguage(id=new_id(), code=code) for code in details.languages
+    ] + [language for language in service.languages if language.code not in vocabulary.LANGUAGE_CODES]
+    for position, language in enumerate(service.languages):
+        language.position = position
+
+    edited, kept = service.phones[:2], service.phones[2:]
+    phones = []
+    for index, (number, note, note_en) in enumerate(details.phones):
+        phone = edited[index] if index < len(edited) else DirectoryPhone(id=new_id())
+        phone.number, phone.description, phone.description_en = number, note, note_en
+        phone.type = phone.type or "voice"
+        phones.append(phone)
+    service.phones = phones + kept
+    for position, phone in enumerate(service.phones):
+        phone.position = position
+
+    _save_place(service, details)
+    session.flush()
+    service.schedules = [
+        DirectorySchedule(id=new_id(), position=position, byday=day, opens_at=opens, closes_at=closes, timezone=details.timezone)
+        for position, (day, opens, closes) in enumerate(details.hours)
+    ]
+    session.flush()
+    return service
+
+
+def _save_place(service: DirectoryService, details: ServiceDetails) -> None:
+    values = [details.city, details.address_1, details.latitude, details.accessibility, details.accessibility_en]
+    links = service.service_at_locations
+    if not any(value is not None for value in values):
+        service.service_at_locations = links[1:]
+        return
+    if links:
+        location = links[0].location
+    else:
+        location = DirectoryLocation(id=new_id(), location_type="physical", organization_id=service.organization.id)
+        service.service_at_locations = [DirectoryServiceAtLocation(id=new_id(), location=location)]
+    location.city, location.address_1 = details.city, details.address_1
+    location.latitude, location.longitude = details.latitude, details.longitude
+    location.accessibility, location.accessibility_en = details.accessibility, details.accessibility_en
+    if location.city or location.address_1:
+        location.country = location.country or "AL"
+        location.address_type = location.address_type or "physical"
+
+
+def set_shown(service: DirectoryService, shown: bool, now: datetime) -> None:
+    """Show a service to people, or hide it (HSDS status active or inactive)."""
+    service.status = "active" if shown else "inactive"
+    service.updated_at = now

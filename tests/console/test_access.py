@@ -74,7 +74,8 @@ def test_survivors_get_404_in_the_console(client, people, login_as, url):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/services", "/contacts", "/settings", "/welcome"])
+# The service directory (/services) is public: tests/services_map/test_routes.py.
+@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/contacts", "/settings", "/welcome"])
 def test_staff_get_404_on_survivor_pages(client, people, login_as, url):
     login_as(people.arta)
     assert client.get(url).status_code == 404
@@ -86,7 +87,7 @@ def test_case_managers_get_404_on_supervisor_pages(client, people, login_as, url
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/services", "/contacts", "/settings"])
+@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/contacts", "/settings"])
 def test_nobody_signed_in_is_sent_to_the_start(client, org, url):
     assert client.get(url).headers["Location"] == "/"
 
