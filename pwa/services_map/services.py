@@ -235,6 +235,8 @@ def _store(session, checked: hsds.Checked, now: datetime) -> None:
         organization = session.get(DirectoryOrganization, row["id"]) or DirectoryOrganization(id=row["id"])
         _set(organization, row, ["name", "description", "website", "email"])
         session.add(organization)
+    # Organizations first: locations refer to them by id alone.
+    session.flush()
     addresses = {row["location_id"]: row for row in tables["address"]}
     notes = {row["location_id"]: row for row in tables["accessibility"]}
     for row in tables["location"]:
@@ -407,6 +409,8 @@ def _provider(session, name: str) -> DirectoryOrganization:
 def save_service(session, service: DirectoryService | None, details: ServiceDetails, now: datetime) -> DirectoryService:
     """Create a service or change one. Phones, places and hours beyond what the form shows are kept."""
     provider = _provider(session, details.organization_name)
+    # A new provider is stored first: a new place refers to it by its id alone.
+    session.flush()
     if service is None:
         service = DirectoryService(id=new_id(), status="active", organization=provider)
         session.add(service)

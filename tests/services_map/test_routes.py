@@ -128,3 +128,8 @@ def test_directory_json_does_not_count_as_activity_for_the_idle_lock(app):
     from pwa.security import _PASSIVE_ENDPOINTS
 
     assert "services_map.directory_json" in _PASSIVE_ENDPOINTS
+
+
+def test_scripts_imported_by_other_scripts_are_checked_again_each_time(client, org):
+    assert client.get("/static/js/directory.js").headers["Cache-Control"] == "no-cache"
+    assert "max-age" in client.get("/static/js/directory.js?v=1").headers["Cache-Control"]

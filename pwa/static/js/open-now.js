@@ -3,11 +3,10 @@
 import { isOpen, loadDirectory } from "./directory.js";
 
 const labels = [...document.querySelectorAll("[data-open-now]")];
-const list = document.querySelector("[data-directory-url]");
-const url = list ? list.dataset.directoryUrl : "/services/directory.json";
+const source = document.querySelector("[data-directory-url]");
 
-if (labels.length) {
-  loadDirectory(url).then((directory) => {
+if (labels.length && source) {
+  loadDirectory(source.dataset.directoryUrl).then((directory) => {
     const byId = new Map(directory.services.map((service) => [service.id, service]));
     const now = new Date();
     labels.forEach((label) => {

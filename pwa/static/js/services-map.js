@@ -1,9 +1,9 @@
 /* The map of services: Leaflet (vendored) with tiles from the configured tile server.
  * Only this page loads it. If the tiles or the map cannot load, the page says so and
  * the list under the map works as before. */
-(function () {
-  "use strict";
+import { loadDirectory } from "./directory.js";
 
+(function () {
   var element = document.getElementById("map");
   var status = document.getElementById("map-status");
   if (!element) { return; }
@@ -39,11 +39,7 @@
     shown[item.dataset.serviceId] = item.querySelector("h2 a");
   });
 
-  fetch(element.dataset.directoryUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) {
-      if (!response.ok) { throw new Error("directory " + response.status); }
-      return response.json();
-    })
+  loadDirectory(element.dataset.directoryUrl)
     .then(function (directory) {
       // Services in the same place (often a town's centre) share one marker.
       var places = {};
