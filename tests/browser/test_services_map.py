@@ -187,3 +187,32 @@ def test_screenshots_of_the_list_and_the_map_on_a_phone(phone, directory, tile_s
     expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     # The map fills the screen: the phone's view, not the whole page.
     page.screenshot(path=str(ARTIFACTS / "services-map.png"))
+
+
+def test_a_supervisor_edits_the_directory_on_a_laptop(open_browser, live, directory):
+    from pwa.models import Role
+    from tests.browser.test_foundation import sign_in_staff
+
+    factories.staff(factories.organisation(), "drita", Role.SUPERVISOR)
+    office = open_browser(viewport={"width": 1280, "height": 800})
+    sign_in_staff(office, "drita")
+    page = office.page
+    page.get_by_role("link", name="Lista e shërbimeve").click()
+    page.get_by_role("link", name="Shto një shërbim").click()
+    page.get_by_label("Ofruesi").fill("Qendra Drita")
+    page.get_by_label("Emri i shërbimit").fill("Këshillim për punë")
+    page.get_by_label("Gjerësia gjeografike").fill("95")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_role("alert")).to_contain_text("Zgjidh të paktën një fushë ndihme.")
+    expect(page.get_by_label("Emri i shërbimit")).to_have_value("Këshillim për punë")
+    assert axe_violations(page) == []
+    screenshot(page, "services-console-errors")
+    page.get_by_label("Punë dhe të ardhura").check()
+    page.get_by_label("Shërbim për të gjithë").check()
+    page.get_by_label("Gjerësia gjeografike").fill("42.0683")
+    page.get_by_label("Gjatësia gjeografike").fill("19.5126")
+    page.get_by_label("Qyteti ose bashkia").fill("Shkodër")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Shërbimi u ruajt: Këshillim për punë.")).to_be_visible()
+    page.get_by_role("row", name=re.compile("Zyra e punës Elbasan")).get_by_role("button", name="Fshihe").click()
+    expect(page.get_by_role("row", name=re.compile("Zyra e punës Elbasan"))).to_contain_text("I fshehur")
