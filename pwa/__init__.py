@@ -45,12 +45,17 @@ def setup_blueprints(app: Flask) -> None:
     from .help.routes import bp as help_bp
     from .plan.routes import bp as plan_bp
     from .push.routes import bp as push_bp
+    from .services_map.console import bp as services_console_bp
     from .services_map.routes import bp as services_bp
     from .shell.routes import bp as shell_bp
     from .settings.routes import bp as settings_bp
     from .today.routes import bp as today_bp
 
-    for blueprint in (auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp, console_bp, health_bp, push_bp, shell_bp):
+    blueprints = (
+        auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp,
+        console_bp, services_console_bp, health_bp, push_bp, shell_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

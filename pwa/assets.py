@@ -5,7 +5,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 
 @lru_cache(maxsize=256)
@@ -25,3 +25,11 @@ def init_app(app) -> None:
         # Static URLs carry a content hash, so browsers may keep the files for a year.
         app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.jinja_env.globals["asset_url"] = asset_url
+    app.after_request(_revalidate_unversioned)
+
+
+def _revalidate_unversioned(response):
+    """A script asked for without its hash (an ES module's ``import``) is checked again each time."""
+    if request.endpoint == "static" and request.path.endswith(".js") and "v" not in request.args and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,4 +1,4 @@
-"""Commands: ``flask --app pwa create-supervisor`` and ``flask --app pwa demo``."""
+"""Commands: ``create-supervisor``, ``demo``, ``purge`` and ``services import|export``."""
 from __future__ import annotations
 
 import click
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .auth.services import create_staff
 from .extensions import db
 from .models import Organisation, Role, Staff, staff_by_username
+from .services_map.cli import group as services_group
 
 
 def register(app) -> None:
@@ -19,6 +20,7 @@ def register(app) -> None:
     from .worker import worker_command
 
     app.cli.add_command(worker_command)
+    app.cli.add_command(services_group)
 
 
 @click.command("create-supervisor")

@@ -30,6 +30,10 @@ ENROLMENT_HOURS = 72
 DEVICE_COOKIE_DAYS = 365
 # Staff audit events are kept this many days.
 AUDIT_RETENTION_DAYS = 730
+# Map tiles: the one request to another origin, made only by the map page.
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_ATTRIBUTION = "© OpenStreetMap"
+TILE_ATTRIBUTION_URL = "https://www.openstreetmap.org/copyright"
 
 
 class ConfigError(RuntimeError):
@@ -102,6 +106,9 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "ENROLMENT_HOURS": ENROLMENT_HOURS,
         "DEVICE_COOKIE_DAYS": DEVICE_COOKIE_DAYS,
         "AUDIT_RETENTION_DAYS": AUDIT_RETENTION_DAYS,
+        "TILE_URL": env.get("DERA_TILE_URL") or TILE_URL,
+        "TILE_ATTRIBUTION": env.get("DERA_TILE_ATTRIBUTION") or TILE_ATTRIBUTION,
+        "TILE_ATTRIBUTION_URL": env.get("DERA_TILE_ATTRIBUTION_URL") or TILE_ATTRIBUTION_URL,
         "HSTS": production,
         # Web push: the VAPID private key lives in a file outside the database.
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),

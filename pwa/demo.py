@@ -4,11 +4,17 @@ Every name here is invented. Passwords are printed because they are demo passwor
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app
 
 from .auth.services import create_staff
 from .console.services import enrol_survivor
 from .models import Organisation, Role, utcnow
+from .services_map.services import import_directory
+
+# The starter directory: national lines and well-known organisations, at town level.
+STARTER_DIRECTORY = Path(__file__).parent / "data" / "services-albania.json"
 
 SUPERVISOR = ("drita", "Drita", "drita-demo-2026")
 CASE_MANAGERS = [
@@ -35,6 +41,7 @@ def load_demo(session, base_url: str) -> list[str]:
         managers[username] = create_staff(session, organisation, username, first_name, password, Role.CASE_MANAGER)
         managers[username].work_phone = phone
     session.flush()
+    directory = import_directory(session, STARTER_DIRECTORY, now)
 
     lines = [
         "Demo data loaded.",
@@ -51,6 +58,8 @@ def load_demo(session, base_url: str) -> list[str]:
         survivor, code = enrol_survivor(session, managers[manager], managers[manager], nickname, now, hours)
         lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol/{code}  (or type {code} at {base_url}/enrol)")
     lines += [
+        "",
+        f"Service directory: {directory.services} services from {STARTER_DIRECTORY.name} (public at {base_url}/services).",
         "",
         "Use a separate browser profile or a private window for each person: a phone is bound to one person.",
         "A case manager can make a new code for anyone on their caseload in the console.",

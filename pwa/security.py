@@ -6,6 +6,7 @@ import logging
 import re
 import time
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -17,7 +18,8 @@ DEVICE_COOKIE = "dera_device"
 _LAST_SEEN = "seen"
 
 # Requests that neither count as activity nor need the idle lock.
-_PASSIVE_ENDPOINTS = {"static", "health.healthz", "auth.exit", "auth.exit_beacon"}
+# The directory's JSON is fetched by the page's scripts, not by the person.
+_PASSIVE_ENDPOINTS = {"static", "health.healthz", "auth.exit", "auth.exit_beacon", "services_map.directory_json"}
 
 
 def init_app(app) -> None:
@@ -110,14 +112,15 @@ def _unauthorized():
     return redirect_to(url_for("auth.start"))
 
 
-def content_security_policy() -> str:
-    """No inline code and no other origin; map tiles are added by the map feature."""
+def content_security_policy(extra_img_origin: str | None = None) -> str:
+    """No inline code and no other origin; a page may add one origin for images (the map's tiles)."""
+    images = "img-src 'self' data:" + (f" {extra_img_origin}" if extra_img_origin else "")
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            images,
             "font-src 'self'",
             "connect-src 'self'",
             "manifest-src 'self'",
@@ -128,6 +131,14 @@ def content_security_policy() -> str:
             "frame-ancestors 'none'",
         ]
     )
+
+
+def allow_images_from(response, url: str):
+    """Let this one response load images from the origin of ``url`` (e.g. the map's tile server)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+    response.headers["Content-Security-Policy"] = content_security_policy(origin)
+    return response
 
 
 def _set_headers(response):

@@ -100,3 +100,43 @@ def csrf_from(html: str) -> str:
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+def directory_service(
+    name: str = "Qendra Shpresa",
+    areas=("legal",),
+    town: str | None = "Tiranë",
+    point=(41.3275, 19.8189),
+    phone: str | None = "069 123 4567",
+    hours=(("MO,TU,WE,TH,FR", "08:00", "16:00"),),
+    status: str = "active",
+    verified_on=None,
+    **fields,
+):
+    """A service in the directory, with its provider, a place, a phone and weekly hours."""
+    from pwa.models import (
+        DirectoryLocation,
+        DirectoryOrganization,
+        DirectoryPhone,
+        DirectorySchedule,
+        DirectoryService,
+        DirectoryServiceAtLocation,
+        DirectoryServiceCategory,
+    )
+    from pwa.services_map.services import new_id
+
+    provider = DirectoryOrganization(id=new_id(), name=fields.pop("provider", name))
+    service = DirectoryService(id=new_id(), organization=provider, name=name, status=status, verified_on=verified_on, **fields)
+    service.categories = [DirectoryServiceCategory(area=area) for area in areas]
+    if phone:
+        service.phones = [DirectoryPhone(id=new_id(), number=phone, type="voice")]
+    service.schedules = [
+        DirectorySchedule(id=new_id(), position=n, byday=days, opens_at=opens, closes_at=closes)
+        for n, (days, opens, closes) in enumerate(hours)
+    ]
+    if town:
+        location = DirectoryLocation(id=new_id(), city=town, latitude=point[0] if point else None, longitude=point[1] if point else None)
+        service.service_at_locations = [DirectoryServiceAtLocation(id=new_id(), location=location)]
+    db.session.add(service)
+    db.session.commit()
+    return service

@@ -1,5 +1,15 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
+from .directory import (
+    DirectoryLanguage,
+    DirectoryLocation,
+    DirectoryOrganization,
+    DirectoryPhone,
+    DirectorySchedule,
+    DirectoryService,
+    DirectoryServiceAtLocation,
+    DirectoryServiceCategory,
+)
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
 from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
@@ -9,6 +19,14 @@ __all__ = [
     "Account",
     "AuditEvent",
     "Device",
+    "DirectoryLanguage",
+    "DirectoryLocation",
+    "DirectoryOrganization",
+    "DirectoryPhone",
+    "DirectorySchedule",
+    "DirectoryService",
+    "DirectoryServiceAtLocation",
+    "DirectoryServiceCategory",
     "EnrolmentCode",
     "Organisation",
     "PushMessage",

@@ -1,13 +1,113 @@
-"""Services: the community service directory and map."""
-from flask import Blueprint, render_template
+"""Services: the community service directory and map, public so that phones can keep it offline.
 
-from ..security import survivor_required
+These pages show no personal data and are the same for everyone, signed in or not.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from babel import Locale
+from babel.dates import get_day_names
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
+
+from ..clock import now
+from ..extensions import db
+from ..i18n import get_locale
+from ..security import allow_images_from
+from . import services, vocabulary
+from .forms import FilterForm
 
 bp = Blueprint("services_map", __name__)
 
+LEAFLET = "vendor/leaflet-1.9.4"
+
+
+@bp.app_template_global()
+def directory_text(sq: str | None, en: str | None) -> str | None:
+    """The English text on English pages when there is one; the Albanian otherwise."""
+    return en if get_locale() == "en" and en else sq
+
+
+@bp.app_template_global()
+def language_name(code: str | None, name: str | None) -> str:
+    """A language's name in the page's language (``sq`` -> "shqip" or "Albanian")."""
+    if code:
+        found = Locale.parse(get_locale()).languages.get(code)
+        if found:
+            return found
+    return name or code or ""
+
+
+@bp.app_template_global()
+def day_name(index: int) -> str:
+    name = get_day_names("wide", locale=get_locale())[index]
+    return name[:1].upper() + name[1:]
+
+
+@bp.app_template_global()
+def osm_url(location) -> str:
+    """A plain link to OpenStreetMap at the place; nothing loads from it unless she follows it."""
+    lat, lon = f"{location.latitude:.5f}", f"{location.longitude:.5f}"
+    return "https://www.openstreetmap.org/?" + urlencode({"mlat": lat, "mlon": lon}) + f"#map=17/{lat}/{lon}"
+
+
+@bp.app_template_global()
+def geo_url(location) -> str:
+    """A ``geo:`` link: the phone's own map app opens at the place."""
+    return f"geo:{location.latitude:.5f},{location.longitude:.5f}"
+
+
+def _filtered():
+    everything = services.published_services(db.session)
+    form = FilterForm(request.args).fill(services.towns(everything))
+    chosen = form.chosen
+    found = services.filter_services(everything, chosen.get("area"), chosen.get("town"), chosen.get("q"))
+    current = now()
+    opening = {service.id: services.is_open(service.schedules, current) for service in found}
+    return {"form": form, "filters": chosen, "services": found, "opening": opening, "vocabulary": vocabulary}
+
 
 @bp.get("/services")
-@survivor_required
 def list_services():
-    """The service directory (this page says plainly that it is not ready yet)."""
-    return render_template("placeholder/coming_soon.html", page="services")
+    """The directory: filter by what I need and by town, search by a word, sort near me on the phone."""
+    return render_template("services_map/list.html", **_filtered())
+
+
+@bp.get("/services/map")
+def show_map():
+    """The same list under a map; Leaflet and the tiles load only on this page."""
+    response = make_response(
+        render_template(
+            "services_map/map.html",
+            leaflet=LEAFLET,
+            tile_url=current_app.config["TILE_URL"],
+            tile_attribution=current_app.config["TILE_ATTRIBUTION"],
+            tile_attribution_url=current_app.config["TILE_ATTRIBUTION_URL"],
+            **_filtered(),
+        )
+    )
+    return allow_images_from(response, current_app.config["TILE_URL"])
+
+
+@bp.get("/services/directory.json")
+def directory_json():
+    """Every shown service as compact JSON, for the phone to filter, sort and tell "open now" offline."""
+    found = services.published_services(db.session)
+    payload = services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id))
+    return jsonify(payload)
+
+
+@bp.get("/services/<service_id>")
+def show_service(service_id: str):
+    """One service: what it helps with, hours, open now, call, directions, languages, cost."""
+    service = services.published_service(db.session, service_id)
+    if service is None:
+        abort(404)
+    return render_template(
+        "services_map/detail.html",
+        service=service,
+        is_open=services.is_open(service.schedules, now()),
+        hours=services.weekly_hours(service.schedules),
+        other_timezones=services.timezones(service.schedules),
+        vocabulary=vocabulary,
+    )

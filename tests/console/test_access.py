@@ -74,7 +74,8 @@ def test_survivors_get_404_in_the_console(client, people, login_as, url):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/services", "/settings", "/welcome"])
+# The service directory and contacts are public: tests/services_map/test_routes.py, tests/shell/test_routes.py.
+@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/settings", "/welcome"])
 def test_staff_get_404_on_survivor_pages(client, people, login_as, url):
     login_as(people.arta)
     assert client.get(url).status_code == 404
@@ -86,7 +87,7 @@ def test_case_managers_get_404_on_supervisor_pages(client, people, login_as, url
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/services", "/settings"])
+@pytest.mark.parametrize("url", ["/today", "/plan", "/help", "/settings"])
 def test_nobody_signed_in_is_sent_to_the_start(client, org, url):
     assert client.get(url).headers["Location"] == "/"
 

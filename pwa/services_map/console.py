@@ -1,0 +1,161 @@
+"""The directory in the staff console: supervisors add, edit, hide and export services."""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+
+from ..clock import now
+from ..extensions import db
+from ..security import supervisor_required
+from . import hsds, services, vocabulary
+from .forms import ServiceForm
+from .hsds import DAYS
+from .routes import language_name
+
+bp = Blueprint("services_console", __name__, url_prefix="/console/services")
+
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _form(service=None) -> ServiceForm:
+    form = ServiceForm()
+    form.languages.choices = [(code, language_name(code, code)) for code in vocabulary.LANGUAGE_CODES]
+    if service is not None and not form.is_submitted():
+        _fill(form, service)
+    return form
+
+
+def _fill(form: ServiceForm, service) -> None:
+    form.organization_name.data = service.organization.name
+    form.name.data, form.url.data = service.name, service.url
+    form.description.data, form.description_en.data = service.description, service.description_en
+    form.areas.data, form.scope.data, form.cost.data = service.areas, service.scope, service.cost or ""
+    form.languages.data = [language.code for language in service.languages]
+    for entry, phone in zip(form.phones.entries, service.phones):
+        entry.form.number.data, entry.form.description.data = phone.number, phone.description
+        entry.form.description_en.data = phone.description_en
+    if service.locations:
+        place = service.locations[0]
+        form.city.data, form.address_1.data = place.city, place.address_1
+        form.latitude.data = "" if place.latitude is None else str(place.latitude)
+        form.longitude.data = "" if place.longitude is None else str(place.longitude)
+        form.accessibility.data, form.accessibility_en.data = place.accessibility, place.accessibility_en
+    for schedule in service.schedules:
+        for day in schedule.days:
+            if not form[f"opens_{day}"].data:
+                form[f"opens_{day}"].data, form[f"closes_{day}"].data = schedule.opens_at, schedule.closes_at
+    if service.schedules:
+        form.timezone.data = service.schedules[0].timezone
+    form.verified_on.data = service.verified_on.isoformat() if service.verified_on else ""
+
+
+def _details(form: ServiceForm) -> services.ServiceDetails:
+    latitude = float(form.latitude.data) if form.latitude.data else None
+    return services.ServiceDetails(
+        organization_name=form.organization_name.data.strip(),
+        name=form.name.data.strip(),
+        description=_text(form.description.data),
+        description_en=_text(form.description_en.data),
+        areas=list(form.areas.data or []),
+        scope=form.scope.data or None,
+        cost=form.cost.data or None,
+        languages=list(form.languages.data or []),
+        phones=[
+            (entry.form.number.data.strip(), _text(entry.form.description.data), _text(entry.form.description_en.data))
+            for entry in form.phones.entries
+            if _text(entry.form.number.data)
+        ],
+        url=_text(form.url.data),
+        city=_text(form.city.data),
+        address_1=_text(form.address_1.data),
+        latitude=latitude,
+        longitude=float(form.longitude.data) if form.longitude.data else None,
+        accessibility=_text(form.accessibility.data),
+        accessibility_en=_text(form.accessibility_en.data),
+        hours=form.hours(),
+        timezone=form.timezone.data.strip(),
+        verified_on=date.fromisoformat(form.verified_on.data.strip()) if _text(form.verified_on.data) else None,
+    )
+
+
+@bp.get("/")
+@supervisor_required
+def list_directory():
+    """Every service in the directory, shown or hidden."""
+    return render_template("services_map/console_list.html", services=services.all_services(db.session))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@supervisor_required
+def create_service():
+    """Add a service to the directory."""
+    form = _form()
+    if form.validate_on_submit():
+        service = services.save_service(db.session, None, _details(form), now())
+        db.session.commit()
+        flash(_("The service is saved: %(name)s.", name=service.name))
+        return redirect(url_for("services_console.list_directory"))
+    return render_template("services_map/console_form.html", form=form, service=None, days=DAYS)
+
+
+@bp.route("/<service_id>/edit", methods=["GET", "POST"])
+@supervisor_required
+def edit_service(service_id: str):
+    """Change a service's details."""
+    service = services.find_service(db.session, service_id) or abort(404)
+    form = _form(service)
+    if form.validate_on_submit():
+        services.save_service(db.session, service, _details(form), now())
+        db.session.commit()
+        flash(_("The service is saved: %(name)s.", name=service.name))
+        return redirect(url_for("services_console.list_directory"))
+    return render_template("services_map/console_form.html", form=form, service=service, days=DAYS)
+
+
+@bp.post("/<service_id>/hide")
+@supervisor_required
+def hide_service(service_id: str):
+    """Hide a service from the public directory (it stays in the console and the export)."""
+    service = services.find_service(db.session, service_id) or abort(404)
+    services.set_shown(service, False, now())
+    db.session.commit()
+    flash(_("Hidden from the directory: %(name)s.", name=service.name))
+    return redirect(url_for("services_console.list_directory"))
+
+
+@bp.post("/<service_id>/show")
+@supervisor_required
+def show_service(service_id: str):
+    """Show a hidden service in the public directory again."""
+    service = services.find_service(db.session, service_id) or abort(404)
+    services.set_shown(service, True, now())
+    db.session.commit()
+    flash(_("Shown in the directory again: %(name)s.", name=service.name))
+    return redirect(url_for("services_console.list_directory"))
+
+
+@bp.get("/export.json")
+@supervisor_required
+def export_json():
+    """The whole directory as an HSDS JSON file."""
+    data = hsds.json_bytes(services.directory_tables(db.session))
+    return send_file(io.BytesIO(data), mimetype="application/json", as_attachment=True, download_name="directory-hsds.json")
+
+
+@bp.get("/export.zip")
+@supervisor_required
+def export_zip():
+    """The whole directory as an HSDS CSV package (zip)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in hsds.package_files(services.directory_tables(db.session)).items():
+            archive.writestr(name, data)
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name="directory-hsds.zip")

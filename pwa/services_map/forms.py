@@ -1,0 +1,186 @@
+"""Directory forms: the survivor's filters, and the supervisor's service editor."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..console.forms import PHONE_RULE
+from . import vocabulary
+from .hsds import DAYS
+
+
+class FilterForm(FlaskForm):
+    """What I need, my town, a word: sent with GET, so it works without JavaScript and can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    area = SelectField(_l("What do you need?"), validate_choice=False)
+    town = SelectField(_l("Town"), validate_choice=False)
+    q = SearchField(_l("Search with a word"))
+
+    def fill(self, towns: list[str]) -> "FilterForm":
+        self.area.choices = [SelectChoice("", _l("Everything"))] + [SelectChoice(k, v) for k, v in vocabulary.AREAS.items()]
+        self.town.choices = [SelectChoice("", _l("All towns"))] + [SelectChoice(town, town) for town in towns]
+        return self
+
+    @property
+    def chosen(self) -> dict:
+        """The filters in use, for links that keep them (list <-> map)."""
+        area = self.area.data if self.area.data in vocabulary.AREAS else None
+        town = (self.town.data or "").strip()[:100] or None
+        query = (self.q.data or "").strip()[:100] or None
+        return {key: value for key, value in (("area", area), ("town", town), ("q", query)) if value}
+
+
+def _optional_time(value: str | None, closing: bool) -> bool:
+    return bool(TIME.match(value) or (closing and value == "24:00"))
+
+
+TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+class PhoneForm(Form):
+    number = StringField(_l("Phone number"), validators=[Optional(), PHONE_RULE, Length(max=30)])
+    description = StringField(_l("When to call (Albanian)"), validators=[Optional(), Length(max=200)])
+    description_en = StringField(_l("When to call (English)"), validators=[Optional(), Length(max=200)])
+
+
+class ServiceForm(FlaskForm):
+    """A supervisor adds or edits one service of the directory."""
+
+    organization_name = StringField(
+        _l("Provider"),
+        description=_l("The organisation or office that gives the service. An existing name links to it."),
+        validators=[DataRequired(_l("Write who gives the service.")), Length(max=200)],
+    )
+    name = StringField(
+        _l("Name of the service"),
+        description=_l("As the provider writes it."),
+        validators=[DataRequired(_l("Write the name of the service.")), Length(max=200)],
+    )
+    description = TextAreaField(_l("What it does (Albanian)"), validators=[Optional(), Length(max=2000)])
+    description_en = TextAreaField(_l("What it does (English)"), validators=[Optional(), Length(max=2000)])
+    areas = SelectMultipleField(
+        _l("Areas of help"),
+        choices=[SelectChoice(key, label) for key, label in vocabulary.AREAS.items()],
+        widget=ListWidget(html_tag="ul", prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(_l("Choose at least one area of help."))],
+    )
+    scope = RadioField(
+        _l("Kind of service"),
+        choices=[SelectChoice(key, label) for key, label in vocabulary.SCOPES.items()],
+        widget=ListWidget(html_tag="ul", prefix_label=False),
+        validators=[InputRequired(_l("Choose the kind of service."))],
+    )
+    cost = SelectField(
+        _l("Cost"),
+        default="",
+        choices=[SelectChoice("", _l("Not known"))] + [SelectChoice(key, label) for key, label in vocabulary.COSTS.items()],
+    )
+    languages = SelectMultipleField(
+        _l("Languages"),
+        widget=ListWidget(html_tag="ul", prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    phones = FieldList(FormField(PhoneForm), min_entries=2, max_entries=2)
+    url = StringField(
+        _l("Web page"),
+        validators=[Optional(), Length(max=500), Regexp(r"^https?://\S+$", message=_l("Write a full address that starts with https://"))],
+    )
+    city = StringField(_l("Town or municipality"), validators=[Optional(), Length(max=100)])
+    address_1 = StringField(
+        _l("Address"),
+        description=_l("Leave it empty unless you have checked it. The town alone is fine."),
+        validators=[Optional(), Length(max=200)],
+    )
+    latitude = StringField(_l("Latitude"), description=_l("For example 41.3275 (Tirana)."))
+    longitude = StringField(_l("Longitude"), description=_l("For example 19.8189 (Tirana)."))
+    accessibility = TextAreaField(_l("Access for people with disabilities (Albanian)"), validators=[Optional(), Length(max=1000)])
+    accessibility_en = TextAreaField(_l("Access for people with disabilities (English)"), validators=[Optional(), Length(max=1000)])
+    timezone = StringField(_l("Timezone of the hours"), default=vocabulary.DEFAULT_TIMEZONE)
+    verified_on = StringField(
+        _l("Details checked on"),
+        description=_l("The day someone called or visited and checked these details. Leave it empty if nobody has."),
+    )
+
+    def validate_latitude(self, field) -> None:
+        self._coordinate(field, 90, _l("Latitude is a number between -90 and 90, for example 41.3275."))
+        if bool((field.data or "").strip()) != bool((self.longitude.data or "").strip()):
+            raise ValidationError(_l("Write both latitude and longitude, or neither."))
+
+    def validate_longitude(self, field) -> None:
+        self._coordinate(field, 180, _l("Longitude is a number between -180 and 180, for example 19.8189."))
+
+    @staticmethod
+    def _coordinate(field, limit: int, message) -> None:
+        text = (field.data or "").strip().replace(",", ".")
+        if not text:
+            field.data = ""
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValidationError(message) from None
+        if not -limit <= value <= limit:
+            raise ValidationError(message)
+        field.data = text
+
+    def validate_timezone(self, field) -> None:
+        if (field.data or "").strip() not in available_timezones():
+            raise ValidationError(_l("Write a timezone name such as Europe/Tirane."))
+
+    def validate_verified_on(self, field) -> None:
+        text = (field.data or "").strip()
+        if text:
+            try:
+                date.fromisoformat(text)
+            except ValueError:
+                raise ValidationError(_l("Write the date as 2026-11-23.")) from None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for day in DAYS:
+            opens, closes = self[f"opens_{day}"], self[f"closes_{day}"]
+            opens.data, closes.data = (opens.data or "").strip(), (closes.data or "").strip()
+            if not opens.data and not closes.data:
+                continue
+            if not opens.data or not closes.data:
+                (closes if opens.data else opens).errors.append(_l("Write both times, or neither."))
+            elif not _optional_time(opens.data, False) or not _optional_time(closes.data, True):
+                opens.errors.append(_l("Write the times as 08:30 (24-hour clock)."))
+            elif opens.data == closes.data:
+                closes.errors.append(_l("It cannot open and close at the same time. For a whole day write 00:00 and 24:00."))
+            else:
+                continue
+            valid = False
+        return valid
+
+    def hours(self) -> list[tuple[str, str, str]]:
+        """The week as (day, opens, closes), for the days that have hours."""
+        return [(day, self[f"opens_{day}"].data, self[f"closes_{day}"].data) for day in DAYS if self[f"opens_{day}"].data]
+
+
+for _day in DAYS:
+    setattr(ServiceForm, f"opens_{_day}", StringField(_l("Opens")))
+    setattr(ServiceForm, f"closes_{_day}", StringField(_l("Closes")))

@@ -1,0 +1,650 @@
+"""Open Referral HSDS 3: read and write a directory as JSON or as a CSV package.
+
+Both formats are read into the same tables (HSDS table name -> rows), checked
+row by row, and only then stored, so a broken file changes nothing. The JSON
+form is an HSDS 3 page of ``service`` objects, each with its organization,
+phones, schedules, languages, attributes and service_at_locations (with their
+location, address and accessibility) nested in it. The CSV package is one CSV
+file per table and a ``datapackage.json``, in a folder or a zip file.
+
+Dera keeps the fields in ``FIELDS``. Three of them are Dera's additions to the
+standard (a profile, in HSDS words): ``description_en`` on service, phone and
+accessibility (the English text beside the Albanian), and ``timezone_name`` on
+schedule (an IANA timezone such as ``Europe/Tirane``, because HSDS's numeric UTC
+offset cannot follow summer time). Areas of help, cost and kind of service are
+HSDS attributes with terms from Dera's taxonomies (``vocabulary.TAXONOMIES``).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from . import vocabulary
+
+FIELDS: dict[str, list[str]] = {
+    "organization": ["id", "name", "description", "email", "website"],
+    "service": [
+        "id", "organization_id", "name", "alternate_name", "description", "description_en",
+        "url", "email", "status", "assured_date",
+    ],
+    "location": ["id", "location_type", "organization_id", "name", "latitude", "longitude"],
+    "address": ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
+    "accessibility": ["id", "location_id", "description", "description_en"],
+    "service_at_location": ["id", "service_id", "location_id"],
+    "phone": ["id", "service_id", "number", "type", "description", "description_en"],
+    "schedule": ["id", "service_id", "freq", "byday", "opens_at", "closes_at", "timezone_name"],
+    "language": ["id", "service_id", "name", "code"],
+    "taxonomy": ["id", "name", "description"],
+    "taxonomy_term": ["id", "code", "name", "description", "taxonomy", "taxonomy_id"],
+    "attribute": ["id", "link_id", "link_type", "link_entity", "taxonomy_term_id"],
+}
+PATHS = {
+    "organization": "organizations.csv",
+    "service": "services.csv",
+    "location": "locations.csv",
+    "address": "addresses.csv",
+    "accessibility": "accessibility.csv",
+    "service_at_location": "service_at_locations.csv",
+    "phone": "phones.csv",
+    "schedule": "schedules.csv",
+    "language": "languages.csv",
+    "taxonomy": "taxonomies.csv",
+    "taxonomy_term": "taxonomy_terms.csv",
+    "attribute": "attributes.csv",
+}
+NUMBER_FIELDS = {"latitude", "longitude"}
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+PHONE_TYPES = {"text", "voice", "fax", "cell", "video", "pager", "textphone"}
+LOCATION_TYPES = {"physical", "postal", "virtual"}
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()./-]{1,24}$")
+TIME_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+# Keys of nested objects in the JSON form, read separately from the fields.
+NESTED = {
+    "service": {"organization", "phones", "schedules", "languages", "service_at_locations", "attributes"},
+    "service_at_location": {"location"},
+    "location": {"addresses", "accessibility"},
+    "attribute": {"taxonomy_term"},
+}
+PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
+
+
+class FormatError(Exception):
+    """The file is not an HSDS directory at all (not JSON, no datapackage.json, ...)."""
+
+
+@dataclass
+class Row:
+    """One record read from a file, and where it was found (for the error report)."""
+
+    file: str
+    row: str
+    prefix: str
+    values: dict
+
+    def get(self, name: str):
+        return self.values.get(name)
+
+
+@dataclass
+class Problem:
+    """One thing wrong with one row, in plain words."""
+
+    file: str
+    row: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, {self.row}" if self.row else self.file
+        return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass
+class Package:
+    """What a file holds: HSDS tables of rows, and the fields Dera does not keep."""
+
+    tables: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in FIELDS})
+    not_kept: dict[str, set[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def note_not_kept(self, file: str, names) -> None:
+        names = set(names)
+        if names:
+            self.not_kept.setdefault(file, set()).update(names)
+
+
+def _clean(name: str, value):
+    """Strip text, turn empty cells into None, and read numbers."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and name not in NUMBER_FIELDS:
+        return str(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            return None
+    if name in NUMBER_FIELDS and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if name in NUMBER_FIELDS and isinstance(value, int):
+        return float(value)
+    return value
+
+
+# Reading ---------------------------------------------------------------------------
+
+def read(path: str | Path) -> Package:
+    """Read a JSON file, a zip file or a folder (or its ``datapackage.json``) into HSDS tables."""
+    path = Path(path)
+    if not path.exists():
+        raise FormatError(f"{path} does not exist.")
+    if path.is_dir():
+        return _read_package({p.name: p.read_bytes() for p in path.iterdir() if p.is_file()})
+    if path.name == "datapackage.json":
+        return _read_package({p.name: p.read_bytes() for p in path.parent.iterdir() if p.is_file()})
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            files = {Path(info.filename).name: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+        return _read_package(files)
+    return read_json_bytes(path.read_bytes(), path.name)
+
+
+def read_json_bytes(data: bytes, file: str) -> Package:
+    """Read the JSON form: a page of services (``contents``) or a plain list of services."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise FormatError(f"{file} is not a JSON file ({error}).") from error
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        services = document["contents"]
+    elif isinstance(document, list):
+        services = document
+    else:
+        raise FormatError(f"{file} has no list of services: expected an HSDS page with \"contents\", or a list.")
+    package = Package()
+    for index, service in enumerate(services):
+        label = f"service {index + 1}"
+        if not isinstance(service, dict):
+            package.problems.append(Problem(file, label, "", "is not a service object."))
+            continue
+        _read_service(package, file, label, service)
+    return package
+
+
+def _row(package: Package, table: str, file: str, label: str, prefix: str, obj: dict, defaults: dict | None = None) -> Row:
+    known = set(FIELDS[table]) | NESTED.get(table, set())
+    package.note_not_kept(file, {f"{table}.{key}" for key in obj if key not in known})
+    values = {name: _clean(name, obj.get(name)) for name in FIELDS[table]}
+    for name, value in (defaults or {}).items():
+        if values.get(name) is None:
+            values[name] = value
+    row = Row(file, label, prefix, values)
+    package.tables[table].append(row)
+    return row
+
+
+def _objects(package: Package, file: str, label: str, prefix: str, value) -> list[tuple[str, dict]]:
+    """The objects of a nested list, each with its place in the file."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        package.problems.append(Problem(file, label, prefix.rstrip("."), "should be a list."))
+        return []
+    found = []
+    for index, item in enumerate(value):
+        where = f"{prefix}[{index}]."
+        if isinstance(item, dict):
+            found.append((where, item))
+        else:
+            package.problems.append(Problem(file, label, where.rstrip("."), "should be an object."))
+    return found
+
+
+def _read_service(package: Package, file: str, label: str, obj: dict) -> None:
+    service = _row(package, "service", file, label, "", obj)
+    service_id = service.get("id")
+    organization = obj.get("organization")
+    if isinstance(organization, dict):
+        org = _row(package, "organization", file, label, "organization.", organization)
+        if service.get("organization_id") is None:
+            service.values["organization_id"] = org.get("id")
+    own = {"service_id": service_id}
+    for where, item in _objects(package, file, label, "phones", obj.get("phones")):
+        _row(package, "phone", file, label, where, item, own)
+    for where, item in _objects(package, file, label, "schedules", obj.get("schedules")):
+        _row(package, "schedule", file, label, where, item, own)
+    for where, item in _objects(package, file, label, "languages", obj.get("languages")):
+        _row(package, "language", file, label, where, item, own)
+    for where, item in _objects(package, file, label, "service_at_locations", obj.get("service_at_locations")):
+        link = _row(package, "service_at_location", file, label, where, item, own)
+        location = item.get("location")
+        if isinstance(location, dict):
+            place = _row(package, "location", file, label, where + "location.", location)
+            if link.get("location_id") is None:
+                link.values["location_id"] = place.get("id")
+            at = {"location_id": place.get("id")}
+            for inner, address in _objects(package, file, label, where + "location.addresses", location.get("addresses")):
+                _row(package, "address", file, label, inner, address, at)
+            for inner, note in _objects(package, file, label, where + "location.accessibility", location.get("accessibility")):
+                _row(package, "accessibility", file, label, inner, note, at)
+    for where, item in _objects(package, file, label, "attributes", obj.get("attributes")):
+        attribute = _row(package, "attribute", file, label, where, item, {"link_id": service_id, "link_entity": "service"})
+        term = item.get("taxonomy_term")
+        if isinstance(term, dict):
+            term_row = _row(package, "taxonomy_term", file, label, where + "taxonomy_term.", term)
+            if attribute.get("taxonomy_term_id") is None:
+                attribute.values["taxonomy_term_id"] = term_row.get("id")
+
+
+def _read_package(files: dict[str, bytes]) -> Package:
+    """Read the CSV package: ``datapackage.json`` names the CSV file of each table."""
+    if "datapackage.json" not in files:
+        raise FormatError("The package has no datapackage.json.")
+    try:
+        descriptor = json.loads(files["datapackage.json"].decode("utf-8-sig"))
+        resources = descriptor["resources"]
+        paths = {resource["name"]: Path(resource["path"]).name for resource in resources}
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+        raise FormatError(f"datapackage.json cannot be read: it needs a list of resources with a name and a path ({error}).") from error
+    package = Package()
+    for name, file in paths.items():
+        if name not in FIELDS:
+            package.note_not_kept(file, {"(the whole table)"})
+            continue
+        if file not in files:
+            package.problems.append(Problem(file, "", "", "is named in datapackage.json but is not in the package."))
+            continue
+        try:
+            text = files[file].decode("utf-8-sig")
+        except UnicodeDecodeError:
+            package.problems.append(Problem(file, "", "", "is not UTF-8 text."))
+            continue
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        columns = reader.fieldnames or []
+        package.note_not_kept(file, {column for column in columns if column not in FIELDS[name]})
+        for number, record in enumerate(reader, start=2):
+            if None in record:
+                package.problems.append(Problem(file, f"row {number}", "", "has more cells than the header has columns."))
+                continue
+            values = {column: _clean(column, record.get(column)) for column in FIELDS[name]}
+            package.tables[name].append(Row(file, f"row {number}", "", values))
+    for required in ("organization", "service"):
+        if required not in paths:
+            package.problems.append(Problem("datapackage.json", "", "", f"has no \"{required}\" resource ({PATHS[required]})."))
+    return package
+
+
+# Checking --------------------------------------------------------------------------
+
+@dataclass
+class Checked:
+    """A package that passed every check, with Dera's categories worked out per service."""
+
+    tables: dict[str, list[dict]]
+    categories: dict[str, dict[str, list[str]]]
+    not_kept: dict[str, set[str]]
+
+
+def check(package: Package, known_organizations: set[str], known_locations: set[str]) -> tuple[Checked | None, list[Problem]]:
+    """Check every row; return the clean tables, or the list of problems (nothing is stored either way)."""
+    problems = list(package.problems)
+    tables = package.tables
+
+    def problem(row: Row, name: str, message: str) -> None:
+        problems.append(Problem(row.file, row.row, f"{row.prefix}{name}" if name else row.prefix.rstrip("."), message))
+
+    def text(row: Row, name: str, limit: int, required: bool = False) -> None:
+        value = row.get(name)
+        if value is None:
+            if required:
+                problem(row, name, "is missing.")
+            return
+        if not isinstance(value, str):
+            problem(row, name, "should be text.")
+        elif len(value) > limit:
+            problem(row, name, f"is too long (at most {limit} characters).")
+
+    # The JSON form repeats an organization or location in every service that shares it:
+    # a repeat with the same details is the same record, a repeat with other details is an error.
+    shared = {"organization", "location", "address", "accessibility", "taxonomy", "taxonomy_term"}
+    for rows in tables.values():
+        for row in rows:
+            for name, value in row.values.items():
+                if isinstance(value, (dict, list, bool)) or (isinstance(value, float) and name not in NUMBER_FIELDS):
+                    problem(row, name, "should be text.")
+                    row.values[name] = None
+
+    ids: dict[str, dict[str, Row]] = {}
+    for table in list(tables):
+        seen: dict[str, Row] = {}
+        kept = []
+        for row in tables[table]:
+            identifier = row.get("id")
+            if table in ("taxonomy", "taxonomy_term", "attribute") and identifier is None:
+                kept.append(row)
+                continue
+            text(row, "id", 64, required=True)
+            if identifier is None:
+                continue
+            if identifier in seen:
+                if table in shared and seen[identifier].values == row.values:
+                    continue
+                if table in shared:
+                    problem(row, "id", f"\"{identifier}\" appears again with other details (first in {seen[identifier].row}).")
+                else:
+                    problem(row, "id", f"\"{identifier}\" is used twice in this table (also {seen[identifier].row}).")
+                continue
+            seen[identifier] = row
+            kept.append(row)
+        tables[table] = kept
+        ids[table] = seen
+
+    services = ids["service"]
+    organizations = set(ids["organization"]) | known_organizations
+    locations = set(ids["location"]) | known_locations
+
+    for row in tables["organization"]:
+        text(row, "name", 200, required=True)
+        text(row, "website", 500)
+        text(row, "email", 200)
+
+    for row in tables["service"]:
+        text(row, "name", 200, required=True)
+        text(row, "alternate_name", 200)
+        text(row, "url", 500)
+        text(row, "email", 200)
+        organization = row.get("organization_id")
+        if organization is None:
+            problem(row, "organization_id", "is missing: every service needs the organization that gives it.")
+        elif organization not in organizations:
+            problem(row, "organization_id", f"\"{organization}\" is not an organization in this file or in the directory.")
+        status = row.get("status")
+        if status is None:
+            problem(row, "status", "is missing (one of: " + ", ".join(vocabulary.STATUSES) + ").")
+        elif status not in vocabulary.STATUSES:
+            problem(row, "status", f"\"{status}\" is not one of: " + ", ".join(vocabulary.STATUSES) + ".")
+        assured = row.get("assured_date")
+        if assured is not None:
+            try:
+                date.fromisoformat(str(assured))
+            except ValueError:
+                problem(row, "assured_date", f"\"{assured}\" is not a date written as YYYY-MM-DD.")
+
+    for row in tables["location"]:
+        if row.get("location_type") is None:
+            row.values["location_type"] = "physical"
+        elif row.get("location_type") not in LOCATION_TYPES:
+            problem(row, "location_type", "should be physical, postal or virtual.")
+        text(row, "name", 200)
+        for name, limit in (("latitude", 90), ("longitude", 180)):
+            value = row.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, float):
+                problem(row, name, f"\"{value}\" is not a number.")
+            elif not -limit <= value <= limit:
+                problem(row, name, f"{value} is out of range (between -{limit} and {limit}).")
+        if (row.get("latitude") is None) != (row.get("longitude") is None):
+            problem(row, "latitude" if row.get("latitude") is None else "longitude", "is missing: give both latitude and longitude, or neither.")
+        organization = row.get("organization_id")
+        if organization is not None and organization not in organizations:
+            problem(row, "organization_id", f"\"{organization}\" is not an organization in this file or in the directory.")
+
+    for table in ("address", "accessibility"):
+        per_location: dict[str, Row] = {}
+        for row in tables[table]:
+            location = row.get("location_id")
+            if location is None or location not in ids["location"]:
+                problem(row, "location_id", f"\"{location}\" is not a location in this file." if location else "is missing.")
+                continue
+            if location in per_location:
+                problem(row, "location_id", f"Dera keeps one {table} per location; \"{location}\" has more than one.")
+            per_location[location] = row
+    for row in tables["address"]:
+        text(row, "address_1", 200)
+        text(row, "city", 100)
+        text(row, "state_province", 100)
+        text(row, "postal_code", 20)
+        country = row.get("country")
+        if country is not None and not re.fullmatch(r"[A-Za-z]{2}", str(country)):
+            problem(row, "country", "should be a two-letter country code, such as AL.")
+        if row.get("address_type") not in (None, *LOCATION_TYPES):
+            problem(row, "address_type", "should be physical, postal or virtual.")
+
+    def belongs_to_service(row: Row) -> bool:
+        service = row.get("service_id")
+        if service is None:
+            problem(row, "service_id", "is missing.")
+            return False
+        if service not in services:
+            problem(row, "service_id", f"\"{service}\" is not a service in this file.")
+            return False
+        return True
+
+    pairs = set()
+    for row in tables["service_at_location"]:
+        if not belongs_to_service(row):
+            continue
+        location = row.get("location_id")
+        if location is None or location not in locations:
+            problem(row, "location_id", f"\"{location}\" is not a location in this file or in the directory." if location else "is missing.")
+        elif (row.get("service_id"), location) in pairs:
+            problem(row, "location_id", "this service is already linked to this location.")
+        pairs.add((row.get("service_id"), location))
+
+    for row in tables["phone"]:
+        if not belongs_to_service(row):
+            continue
+        number = row.get("number")
+        if number is None:
+            problem(row, "number", "is missing.")
+        elif not PHONE_PATTERN.match(str(number)) or sum(ch.isdigit() for ch in str(number)) < 3:
+            problem(row, "number", f"\"{number}\" is not a phone number (digits, spaces and a leading + only).")
+        if row.get("type") is not None and row.get("type") not in PHONE_TYPES:
+            problem(row, "type", "should be one of: " + ", ".join(sorted(PHONE_TYPES)) + ".")
+
+    zones = available_timezones()
+    for row in tables["schedule"]:
+        if not belongs_to_service(row):
+            continue
+        if row.get("freq") not in (None, "WEEKLY"):
+            problem(row, "freq", "Dera reads weekly opening hours only (freq WEEKLY).")
+        byday = row.get("byday")
+        days = [day.strip().upper() for day in str(byday or "").split(",") if day.strip()]
+        if not days:
+            problem(row, "byday", "is missing: the days it is open, such as MO,TU,WE.")
+        elif any(day not in DAYS for day in days):
+            problem(row, "byday", f"\"{byday}\" should list days as MO, TU, WE, TH, FR, SA, SU.")
+        else:
+            row.values["byday"] = ",".join(days)
+        for name in ("opens_at", "closes_at"):
+            value = row.get(name)
+            if value is None:
+                problem(row, name, "is missing (a local time such as 08:30).")
+            elif not (TIME_PATTERN.match(str(value)) or (name == "closes_at" and value == "24:00")):
+                problem(row, name, f"\"{value}\" is not a local time written as HH:MM (00:00 to 23:59).")
+        if row.get("opens_at") is not None and row.get("opens_at") == row.get("closes_at"):
+            problem(row, "closes_at", "is the same as opens_at; for a whole day write 00:00 to 24:00.")
+        zone = row.get("timezone_name")
+        if zone is None:
+            row.values["timezone_name"] = vocabulary.DEFAULT_TIMEZONE
+        elif zone not in zones:
+            problem(row, "timezone_name", f"\"{zone}\" is not a timezone name such as Europe/Tirane.")
+
+    for row in tables["language"]:
+        if not belongs_to_service(row):
+            continue
+        if row.get("code") is None and row.get("name") is None:
+            problem(row, "code", "is missing: give the language code (such as sq) or its name.")
+        text(row, "code", 10)
+        text(row, "name", 60)
+
+    categories = _check_attributes(tables, ids, services, problem)
+    if problems:
+        return None, problems
+    clean = {table: [row.values for row in rows] for table, rows in tables.items()}
+    return Checked(clean, categories, package.not_kept), []
+
+
+def _check_attributes(tables, ids, services, problem) -> dict[str, dict[str, list[str]]]:
+    """Work out each service's areas, cost and kind from its attributes and Dera's taxonomy terms."""
+    dera_terms = {
+        vocabulary.term_id(kind, code): (kind, code)
+        for kind, (_name, _description, labels, _english) in vocabulary.TAXONOMIES.items()
+        for code in labels
+    }
+    dera_taxonomies = {vocabulary.taxonomy_id(kind): kind for kind in vocabulary.TAXONOMIES}
+    dera_taxonomy_names = {name: kind for kind, (name, *_rest) in vocabulary.TAXONOMIES.items()}
+    categories: dict[str, dict[str, list[str]]] = {}
+    for row in tables["attribute"]:
+        if row.get("link_entity") not in (None, "service"):
+            continue
+        service = row.get("link_id")
+        if service not in services:
+            problem(row, "link_id", f"\"{service}\" is not a service in this file." if service else "is missing.")
+            continue
+        term_key = row.get("taxonomy_term_id")
+        term = ids["taxonomy_term"].get(term_key)
+        if term is not None:
+            named = term.get("taxonomy") if isinstance(term.get("taxonomy"), str) else None
+            kind = dera_taxonomies.get(term.get("taxonomy_id")) or dera_taxonomy_names.get(named)
+            if kind is None:
+                continue  # a term from another taxonomy: not one of Dera's, so not kept
+            code = term.get("code")
+            if code not in vocabulary.TAXONOMIES[kind][2]:
+                problem(term, "code", f"\"{code}\" is not one of Dera's terms for {vocabulary.TAXONOMIES[kind][0]}: "
+                        + ", ".join(vocabulary.TAXONOMIES[kind][2]) + ".")
+                continue
+        elif term_key in dera_terms:
+            kind, code = dera_terms[term_key]
+        else:
+            if term_key is None:
+                problem(row, "taxonomy_term_id", "is missing.")
+            else:
+                problem(row, "taxonomy_term_id", f"\"{term_key}\" is not a taxonomy term in this file.")
+            continue
+        found = categories.setdefault(service, {"area": [], "cost": [], "scope": []})
+        if code in found[kind]:
+            continue
+        if kind != "area" and found[kind]:
+            problem(row, "taxonomy_term_id", f"a service has one {vocabulary.TAXONOMIES[kind][0]} term; this one has two.")
+            continue
+        found[kind].append(code)
+    return categories
+
+
+# Writing ---------------------------------------------------------------------------
+
+def _present(values: dict, names: list[str]) -> dict:
+    return {name: values[name] for name in names if values.get(name) is not None}
+
+
+def to_json(tables: dict[str, list[dict]]) -> dict:
+    """The JSON form: one HSDS page holding every service, with its records nested in it."""
+    by_id = {table: {row["id"]: row for row in rows} for table, rows in tables.items()}
+
+    def children(table: str, key: str, owner: str) -> list[dict]:
+        return [row for row in tables[table] if row.get(key) == owner]
+
+    contents = []
+    for service in tables["service"]:
+        obj = _present(service, FIELDS["service"])
+        organization = by_id["organization"].get(service["organization_id"])
+        if organization:
+            obj["organization"] = _present(organization, FIELDS["organization"])
+        obj["phones"] = [_present(row, FIELDS["phone"]) for row in children("phone", "service_id", service["id"])]
+        obj["schedules"] = [_present(row, FIELDS["schedule"]) for row in children("schedule", "service_id", service["id"])]
+        obj["languages"] = [_present(row, FIELDS["language"]) for row in children("language", "service_id", service["id"])]
+        links = []
+        for link in children("service_at_location", "service_id", service["id"]):
+            location = by_id["location"][link["location_id"]]
+            place = _present(location, FIELDS["location"])
+            place["addresses"] = [_present(row, FIELDS["address"]) for row in children("address", "location_id", location["id"])]
+            place["accessibility"] = [
+                _present(row, FIELDS["accessibility"]) for row in children("accessibility", "location_id", location["id"])
+            ]
+            links.append({**_present(link, FIELDS["service_at_location"]), "location": place})
+        obj["service_at_locations"] = links
+        attributes = []
+        for attribute in children("attribute", "link_id", service["id"]):
+            term = by_id["taxonomy_term"][attribute["taxonomy_term_id"]]
+            attributes.append({**_present(attribute, FIELDS["attribute"]), "taxonomy_term": _present(term, FIELDS["taxonomy_term"])})
+        obj["attributes"] = attributes
+        contents.append(obj)
+    count = len(contents)
+    return {
+        "total_items": count, "total_pages": 1, "page_number": 1, "size": count,
+        "first_page": True, "last_page": True, "empty": count == 0, "contents": contents,
+    }
+
+
+def json_bytes(tables: dict[str, list[dict]]) -> bytes:
+    return (json.dumps(to_json(tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _csv_text(table: str, rows: list[dict]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS[table], lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: "" if row.get(name) is None else row[name] for name in FIELDS[table]})
+    return buffer.getvalue()
+
+
+def datapackage() -> dict:
+    """The package descriptor: one tabular resource per table, in HSDS's file names."""
+    resources = []
+    for table, fields in FIELDS.items():
+        resources.append({
+            "name": table,
+            "path": PATHS[table],
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {
+                "fields": [{"name": name, "type": "number" if name in NUMBER_FIELDS else "string"} for name in fields],
+                "primaryKey": "id",
+            },
+        })
+    return {
+        "name": "dera_service_directory",
+        "title": "Dera service directory (Open Referral HSDS 3)",
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
+
+
+def package_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
+    """The CSV package as file name -> bytes."""
+    files = {PATHS[table]: _csv_text(table, rows).encode("utf-8") for table, rows in tables.items()}
+    files["datapackage.json"] = (json.dumps(datapackage(), indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def write(tables: dict[str, list[dict]], path: str | Path, fmt: str) -> None:
+    """Write the directory to ``path``: a JSON file, or a CSV package (a ``.zip`` file or a folder)."""
+    path = Path(path)
+    if fmt == "json":
+        path.write_bytes(json_bytes(tables))
+        return
+    files = package_files(tables)
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (path / name).write_bytes(data)

@@ -1,0 +1,476 @@
+"""Directory rules: what is shown, filters and search, "open now", and HSDS import and export.
+
+Plain functions: they take the database session and the time explicitly.
+"""
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..models import (
+    DirectoryLanguage,
+    DirectoryLocation,
+    DirectoryOrganization,
+    DirectoryPhone,
+    DirectorySchedule,
+    DirectoryService,
+    DirectoryServiceAtLocation,
+    DirectoryServiceCategory,
+)
+from . import hsds, vocabulary
+from .hsds import DAYS
+
+_LOAD = (
+    selectinload(DirectoryService.organization),
+    selectinload(DirectoryService.categories),
+    selectinload(DirectoryService.phones),
+    selectinload(DirectoryService.schedules),
+    selectinload(DirectoryService.languages),
+    selectinload(DirectoryService.service_at_locations).selectinload(DirectoryServiceAtLocation.location),
+)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+# Reading the directory ---------------------------------------------------------------
+
+def search_key(text: str | None) -> str:
+    """Text folded for search: no case, no accents, so "shkoder" finds "Shkodër"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def published_services(session) -> list[DirectoryService]:
+    """Every service people may see (status ``active``), by name."""
+    services = session.scalars(select(DirectoryService).where(DirectoryService.status == "active").options(*_LOAD)).all()
+    return sorted(services, key=lambda service: (search_key(service.name), service.id))
+
+
+def all_services(session) -> list[DirectoryService]:
+    """Every service, shown or hidden, by name (for supervisors)."""
+    services = session.scalars(select(DirectoryService).options(*_LOAD)).all()
+    return sorted(services, key=lambda service: (search_key(service.name), service.id))
+
+
+def published_service(session, service_id: str) -> DirectoryService | None:
+    """One service people may see, or None."""
+    return session.scalar(
+        select(DirectoryService).where(DirectoryService.id == service_id, DirectoryService.status == "active").options(*_LOAD)
+    )
+
+
+def towns(services: list[DirectoryService]) -> list[str]:
+    """The towns the services are in, for the town filter."""
+    found = {location.city for service in services for location in service.locations if location.city}
+    return sorted(found, key=search_key)
+
+
+def filter_services(services: list[DirectoryService], area: str | None = None, town: str | None = None, query: str | None = None) -> list[DirectoryService]:
+    """Services in an area of help and a town, whose words contain every word of ``query``.
+
+    Services with no place (help lines) serve every town, so they stay in a town's list, after the local ones.
+    """
+    found = services
+    if area:
+        found = [service for service in found if area in service.areas]
+    if town:
+        wanted = search_key(town)
+        local = [s for s in found if any(search_key(loc.city) == wanted for loc in s.locations)]
+        everywhere = [s for s in found if not s.locations]
+        found = local + everywhere
+    words = search_key(query).split()
+    if words:
+        found = [service for service in found if all(word in _haystack(service) for word in words)]
+    return found
+
+
+def _haystack(service: DirectoryService) -> str:
+    parts = [service.name, service.alternate_name, service.description, service.description_en, service.organization.name]
+    parts += [location.city for location in service.locations] + [location.address_1 for location in service.locations]
+    return search_key(" ".join(part for part in parts if part))
+
+
+# Opening hours ---------------------------------------------------------------------
+
+def _minutes(value: str) -> int:
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def is_open(schedules: list[DirectorySchedule], now: datetime) -> bool | None:
+    """Whether the weekly hours say it is open at ``now`` (None when the hours are not known).
+
+    Each schedule is read in its own timezone, so summer time is followed; hours that
+    close before they open (20:00 to 02:00) run past midnight into the next day.
+    """
+    if not schedules:
+        return None
+    for schedule in schedules:
+        local = now.astimezone(ZoneInfo(schedule.timezone))
+        today, yesterday = DAYS[local.weekday()], DAYS[(local.weekday() - 1) % 7]
+        minute = local.hour * 60 + local.minute
+        opens, closes = _minutes(schedule.opens_at), _minutes(schedule.closes_at)
+        days = schedule.days
+        if opens < closes:
+            if today in days and opens <= minute < closes:
+                return True
+        elif (today in days and minute >= opens) or (yesterday in days and minute < closes):
+            return True
+    return False
+
+
+@dataclass
+class HoursLine:
+    """Days with the same hours, e.g. Monday to Friday, 08:00–16:00."""
+
+    first_day: int
+    last_day: int
+    hours: list[tuple[str, str]]
+
+
+def weekly_hours(schedules: list[DirectorySchedule]) -> list[HoursLine]:
+    """The week as lines of days that share the same hours (days not listed are closed)."""
+    per_day = []
+    for index, day in enumerate(DAYS):
+        hours = sorted((s.opens_at, s.closes_at) for s in schedules if day in s.days)
+        per_day.append(hours)
+    lines: list[HoursLine] = []
+    for index, hours in enumerate(per_day):
+        if lines and lines[-1].hours == hours and lines[-1].last_day == index - 1:
+            lines[-1].last_day = index
+        else:
+            lines.append(HoursLine(index, index, hours))
+    return lines
+
+
+def timezones(schedules: list[DirectorySchedule]) -> list[str]:
+    """The timezones of the hours other than the directory's own (usually none)."""
+    return sorted({s.timezone for s in schedules} - {vocabulary.DEFAULT_TIMEZONE})
+
+
+# What the phone needs offline --------------------------------------------------------
+
+def directory_payload(services: list[DirectoryService], detail_url) -> dict:
+    """The published directory as compact JSON: enough to filter, sort by distance and tell "open now" offline."""
+    return {
+        "timezone": vocabulary.DEFAULT_TIMEZONE,
+        "services": [
+            {
+                "id": service.id,
+                "url": detail_url(service),
+                "name": service.name,
+                "organization": service.organization.name,
+                "areas": service.areas,
+                "cost": service.cost,
+                "scope": service.scope,
+                "verified_on": service.verified_on.isoformat() if service.verified_on else None,
+                "phones": [{"number": phone.number, "tel": phone.tel} for phone in service.phones],
+                "places": [
+                    {"town": location.city, "lat": location.latitude, "lon": location.longitude}
+                    for location in service.locations
+                ],
+                "hours": [
+                    {"days": s.days, "opens": s.opens_at, "closes": s.closes_at, "timezone": s.timezone}
+                    for s in service.schedules
+                ],
+                "languages": [language.code or language.name for language in service.languages],
+            }
+            for service in services
+        ],
+    }
+
+
+# Import and export -----------------------------------------------------------------
+
+class ImportRefused(Exception):
+    """The file has problems; nothing was stored."""
+
+    def __init__(self, problems: list[hsds.Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    organizations: int
+    services: int
+    locations: int
+    not_kept: dict[str, set[str]]
+
+
+def import_directory(session, path: str | Path, now: datetime) -> ImportSummary:
+    """Read an HSDS file or package and store it: records are added, or replaced when their id exists.
+
+    Every row is checked first; on any problem ``ImportRefused`` lists them all and
+    nothing is written. The caller commits (one transaction) or rolls back.
+    """
+    package = hsds.read(path)
+    known_organizations = set(session.scalars(select(DirectoryOrganization.id)))
+    known_locations = set(session.scalars(select(DirectoryLocation.id)))
+    checked, problems = hsds.check(package, known_organizations, known_locations)
+    if problems:
+        raise ImportRefused(problems)
+    _store(session, checked, now)
+    tables = checked.tables
+    return ImportSummary(len(tables["organization"]), len(tables["service"]), len(tables["location"]), checked.not_kept)
+
+
+def _set(record, values: dict, names: list[str]) -> None:
+    for name in names:
+        setattr(record, name, values.get(name))
+
+
+def _store(session, checked: hsds.Checked, now: datetime) -> None:
+    tables = checked.tables
+    for row in tables["organization"]:
+        organization = session.get(DirectoryOrganization, row["id"]) or DirectoryOrganization(id=row["id"])
+        _set(organization, row, ["name", "description", "website", "email"])
+        session.add(organization)
+    # Organizations first: locations refer to them by id alone.
+    session.flush()
+    addresses = {row["location_id"]: row for row in tables["address"]}
+    notes = {row["location_id"]: row for row in tables["accessibility"]}
+    for row in tables["location"]:
+        location = session.get(DirectoryLocation, row["id"]) or DirectoryLocation(id=row["id"])
+        _set(location, row, ["location_type", "organization_id", "name", "latitude", "longitude"])
+        address = addresses.get(row["id"], {})
+        location.address_id = address.get("id")
+        _set(location, address, ["address_1", "city", "state_province", "postal_code", "country", "address_type"])
+        note = notes.get(row["id"], {})
+        location.accessibility_id = note.get("id")
+        location.accessibility, location.accessibility_en = note.get("description"), note.get("description_en")
+        session.add(location)
+    session.flush()
+
+    services = []
+    for row in tables["service"]:
+        service = session.get(DirectoryService, row["id"]) or DirectoryService(id=row["id"])
+        _set(service, row, ["organization_id", "name", "alternate_name", "description", "description_en", "url", "email", "status"])
+        service.verified_on = date.fromisoformat(row["assured_date"]) if row.get("assured_date") else None
+        found = checked.categories.get(row["id"], {})
+        service.cost = (found.get("cost") or [None])[0]
+        service.scope = (found.get("scope") or [None])[0]
+        service.updated_at = now
+        for collection in (service.categories, service.phones, service.schedules, service.languages, service.service_at_locations):
+            collection.clear()
+        session.add(service)
+        services.append(service)
+    # Old children go before new ones with the same identifiers arrive.
+    session.flush()
+
+    def rows_of(table: str, service_id: str, key: str = "service_id") -> list[dict]:
+        return [row for row in tables[table] if row.get(key) == service_id]
+
+    for service in services:
+        found = checked.categories.get(service.id, {})
+        service.categories = [DirectoryServiceCategory(area=area) for area in sorted(found.get("area", []))]
+        service.phones = [
+            DirectoryPhone(id=row["id"], position=position, number=row["number"], type=row.get("type"),
+                           description=row.get("description"), description_en=row.get("description_en"))
+            for position, row in enumerate(rows_of("phone", service.id))
+        ]
+        service.schedules = [
+            DirectorySchedule(id=row["id"], position=position, byday=row["byday"], opens_at=row["opens_at"],
+                              closes_at=row["closes_at"], timezone=row["timezone_name"])
+            for position, row in enumerate(rows_of("schedule", service.id))
+        ]
+        service.languages = [
+            DirectoryLanguage(id=row["id"], position=position, code=row.get("code"), name=row.get("name"))
+            for position, row in enumerate(rows_of("language", service.id))
+        ]
+        service.service_at_locations = [
+            DirectoryServiceAtLocation(id=row["id"], position=position, location_id=row["location_id"])
+            for position, row in enumerate(rows_of("service_at_location", service.id))
+        ]
+    session.flush()
+
+
+def directory_tables(session) -> dict[str, list[dict]]:
+    """The whole directory (shown and hidden) as HSDS tables, in a stable order."""
+    tables: dict[str, list[dict]] = {name: [] for name in hsds.FIELDS}
+    for organization in session.scalars(select(DirectoryOrganization).order_by(DirectoryOrganization.id)):
+        tables["organization"].append({
+            "id": organization.id, "name": organization.name, "description": organization.description,
+            "email": organization.email, "website": organization.website,
+        })
+    for location in session.scalars(select(DirectoryLocation).order_by(DirectoryLocation.id)):
+        tables["location"].append({
+            "id": location.id, "location_type": location.location_type, "organization_id": location.organization_id,
+            "name": location.name, "latitude": location.latitude, "longitude": location.longitude,
+        })
+        address = [location.address_1, location.city, location.state_province, location.postal_code, location.country, location.address_type]
+        if any(value is not None for value in address):
+            tables["address"].append({
+                "id": location.address_id or vocabulary.derived_id("address", location.id), "location_id": location.id,
+                "address_1": location.address_1, "city": location.city, "state_province": location.state_province,
+                "postal_code": location.postal_code, "country": location.country, "address_type": location.address_type,
+            })
+        if location.accessibility or location.accessibility_en:
+            tables["accessibility"].append({
+                "id": location.accessibility_id or vocabulary.derived_id("accessibility", location.id),
+                "location_id": location.id, "description": location.accessibility, "description_en": location.accessibility_en,
+            })
+    for kind, (name, description, labels, english) in vocabulary.TAXONOMIES.items():
+        tables["taxonomy"].append({"id": vocabulary.taxonomy_id(kind), "name": name, "description": description})
+        for code in labels:
+            tables["taxonomy_term"].append({
+                "id": vocabulary.term_id(kind, code), "code": code, "name": english[code],
+                "description": f"{name}: {english[code]}", "taxonomy": name, "taxonomy_id": vocabulary.taxonomy_id(kind),
+            })
+    services = session.scalars(select(DirectoryService).order_by(DirectoryService.id).options(*_LOAD))
+    for service in services:
+        tables["service"].append({
+            "id": service.id, "organization_id": service.organization_id, "name": service.name,
+            "alternate_name": service.alternate_name, "description": service.description,
+            "description_en": service.description_en, "url": service.url, "email": service.email,
+            "status": service.status, "assured_date": service.verified_on.isoformat() if service.verified_on else None,
+        })
+        for link in service.service_at_locations:
+            tables["service_at_location"].append({"id": link.id, "service_id": service.id, "location_id": link.location_id})
+        for phone in service.phones:
+            tables["phone"].append({
+                "id": phone.id, "service_id": service.id, "number": phone.number, "type": phone.type,
+                "description": phone.description, "description_en": phone.description_en,
+            })
+        for schedule in service.schedules:
+            tables["schedule"].append({
+                "id": schedule.id, "service_id": service.id, "freq": "WEEKLY", "byday": schedule.byday,
+                "opens_at": schedule.opens_at, "closes_at": schedule.closes_at, "timezone_name": schedule.timezone,
+            })
+        for language in service.languages:
+            tables["language"].append({"id": language.id, "service_id": service.id, "name": language.name, "code": language.code})
+        terms = [("area", area) for area in service.areas]
+        terms += [(kind, value) for kind, value in (("cost", service.cost), ("scope", service.scope)) if value]
+        for kind, code in terms:
+            tables["attribute"].append({
+                "id": vocabulary.derived_id("attribute", service.id, kind, code), "link_id": service.id,
+                "link_type": None, "link_entity": "service", "taxonomy_term_id": vocabulary.term_id(kind, code),
+            })
+    return tables
+
+
+def export_directory(session, path: str | Path, fmt: str) -> int:
+    """Write the whole directory as HSDS JSON or as a CSV package; return how many services."""
+    tables = directory_tables(session)
+    hsds.write(tables, path, fmt)
+    return len(tables["service"])
+
+
+# Editing in the console ----------------------------------------------------------------
+
+@dataclass
+class ServiceDetails:
+    """What a supervisor writes about a service in the console."""
+
+    organization_name: str
+    name: str
+    description: str | None
+    description_en: str | None
+    areas: list[str]
+    scope: str | None
+    cost: str | None
+    languages: list[str]
+    phones: list[tuple[str, str | None, str | None]]
+    url: str | None
+    city: str | None
+    address_1: str | None
+    latitude: float | None
+    longitude: float | None
+    accessibility: str | None
+    accessibility_en: str | None
+    hours: list[tuple[str, str, str]]
+    timezone: str
+    verified_on: date | None
+
+
+def find_service(session, service_id: str) -> DirectoryService | None:
+    """Any service, shown or hidden (for supervisors)."""
+    return session.scalar(select(DirectoryService).where(DirectoryService.id == service_id).options(*_LOAD))
+
+
+def _provider(session, name: str) -> DirectoryOrganization:
+    for organization in session.scalars(select(DirectoryOrganization)):
+        if search_key(organization.name) == search_key(name):
+            return organization
+    organization = DirectoryOrganization(id=new_id(), name=name)
+    session.add(organization)
+    return organization
+
+
+def save_service(session, service: DirectoryService | None, details: ServiceDetails, now: datetime) -> DirectoryService:
+    """Create a service or change one. Phones, places and hours beyond what the form shows are kept."""
+    provider = _provider(session, details.organization_name)
+    # A new provider is stored first: a new place refers to it by its id alone.
+    session.flush()
+    if service is None:
+        service = DirectoryService(id=new_id(), status="active", organization=provider)
+        session.add(service)
+    service.organization = provider
+    service.name, service.url = details.name, details.url
+    service.description, service.description_en = details.description, details.description_en
+    service.scope, service.cost, service.verified_on = details.scope, details.cost, details.verified_on
+    service.updated_at = now
+
+    current = {category.area: category for category in service.categories}
+    service.categories = [current.get(area) or DirectoryServiceCategory(area=area) for area in sorted(details.areas)]
+
+    by_code = {language.code: language for language in service.languages}
+    service.languages = [
+        by_code.get(code) or DirectoryLanguage(id=new_id(), code=code) for code in details.languages
+    ] + [language for language in service.languages if language.code not in vocabulary.LANGUAGE_CODES]
+    for position, language in enumerate(service.languages):
+        language.position = position
+
+    edited, kept = service.phones[:2], service.phones[2:]
+    phones = []
+    for index, (number, note, note_en) in enumerate(details.phones):
+        phone = edited[index] if index < len(edited) else DirectoryPhone(id=new_id())
+        phone.number, phone.description, phone.description_en = number, note, note_en
+        phone.type = phone.type or "voice"
+        phones.append(phone)
+    service.phones = phones + kept
+    for position, phone in enumerate(service.phones):
+        phone.position = position
+
+    _save_place(service, details)
+    session.flush()
+    service.schedules = [
+        DirectorySchedule(id=new_id(), position=position, byday=day, opens_at=opens, closes_at=closes, timezone=details.timezone)
+        for position, (day, opens, closes) in enumerate(details.hours)
+    ]
+    session.flush()
+    return service
+
+
+def _save_place(service: DirectoryService, details: ServiceDetails) -> None:
+    values = [details.city, details.address_1, details.latitude, details.accessibility, details.accessibility_en]
+    links = service.service_at_locations
+    if not any(value is not None for value in values):
+        service.service_at_locations = links[1:]
+        return
+    if links:
+        location = links[0].location
+    else:
+        location = DirectoryLocation(id=new_id(), location_type="physical", organization_id=service.organization.id)
+        service.service_at_locations = [DirectoryServiceAtLocation(id=new_id(), location=location)]
+    location.city, location.address_1 = details.city, details.address_1
+    location.latitude, location.longitude = details.latitude, details.longitude
+    location.accessibility, location.accessibility_en = details.accessibility, details.accessibility_en
+    if location.city or location.address_1:
+        location.country = location.country or "AL"
+        location.address_type = location.address_type or "physical"
+
+
+def set_shown(service: DirectoryService, shown: bool, now: datetime) -> None:
+    """Show a service to people, or hide it (HSDS status active or inactive)."""
+    service.status = "active" if shown else "inactive"
+    service.updated_at = now

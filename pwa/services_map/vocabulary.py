@@ -1,0 +1,73 @@
+"""Words the directory is sorted by: areas of help, cost and kind of service.
+
+Keys are English and stable (they are stored, exported and imported); labels
+are translated. The areas of help are the guide's ("Assistance and services",
+DESIGN.md section 5) and are shared with the plan's goals.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+
+AREAS = {
+    "housing": _l("Housing"),
+    "medical": _l("Health"),
+    "psychological": _l("Psychological support"),
+    "education_training": _l("School and training"),
+    "economic": _l("Work and money"),
+    "administrative": _l("Documents"),
+    "legal": _l("Legal help"),
+    "safety": _l("Safety"),
+    "family": _l("Family"),
+    "case_management": _l("Support and accompaniment"),
+}
+
+COSTS = {
+    "free": _l("Free"),
+    "low_cost": _l("Low cost"),
+    "paid": _l("Paid"),
+}
+
+SCOPES = {
+    "specialised": _l("Specialised service"),
+    "general": _l("Service for everyone"),
+}
+
+STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+
+# ISO 639-1 codes the console offers; an import may bring others.
+LANGUAGE_CODES = ("sq", "en", "it", "el", "de", "fr", "tr", "sr", "mk", "rom")
+
+DEFAULT_TIMEZONE = "Europe/Tirane"
+
+# Dera's three taxonomies, exported as HSDS taxonomy terms. Their identifiers are
+# derived from fixed names, so every Dera exports and recognises the same ones.
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://dera.invalid/hsds")
+TAXONOMIES = {
+    "area": ("Dera areas of help", "The areas of help of the reintegration guide.", AREAS, {
+        "housing": "Housing", "medical": "Medical care", "psychological": "Psychological support",
+        "education_training": "Education and training", "economic": "Economic empowerment",
+        "administrative": "Administrative help (documents)", "legal": "Legal help", "safety": "Safety",
+        "family": "Family", "case_management": "Case management",
+    }),
+    "cost": ("Dera cost", "What using the service costs.", COSTS, {
+        "free": "Free", "low_cost": "Low cost", "paid": "Paid",
+    }),
+    "scope": ("Dera kind of service", "Whether a service is specialised or open to everyone.", SCOPES, {
+        "specialised": "Specialised service", "general": "General service",
+    }),
+}
+
+
+def derived_id(*parts: str) -> str:
+    """A stable identifier made from names, for records Dera derives rather than stores."""
+    return str(uuid.uuid5(_NAMESPACE, ":".join(parts)))
+
+
+def taxonomy_id(kind: str) -> str:
+    return derived_id("taxonomy", kind)
+
+
+def term_id(kind: str, code: str) -> str:
+    return derived_id("term", kind, code)
