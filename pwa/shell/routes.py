@@ -24,7 +24,11 @@ SHELL_ASSETS = (
     "vendor/htmx-2.0.11/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",
+    "js/near-me.js",
+    "js/open-now.js",
 )
+# ES modules imported by other modules: requested without a version, so kept under their plain URL.
+SHELL_MODULES = ("js/directory.js",)
 # Pages with nothing personal on them: cached (as an anonymous copy) for use offline.
 PUBLIC_PAGES = ("/contacts", "/services")
 PUBLIC_DATA = ("/services/directory.json",)
@@ -73,7 +77,7 @@ def shell_version() -> str:
     """Changes whenever a shell file or the worker itself changes, so old caches are dropped."""
     digest = hashlib.sha256()
     static = Path(current_app.static_folder)
-    for name in SHELL_ASSETS:
+    for name in SHELL_ASSETS + SHELL_MODULES:
         digest.update((static / name).read_bytes())
     digest.update((Path(current_app.root_path) / "templates" / "shell" / "sw.js").read_bytes())
     digest.update(json.dumps([PUBLIC_PAGES, PUBLIC_DATA, PRIVATE_PAGES]).encode())
@@ -85,7 +89,7 @@ def service_worker():
     """The service worker, at the root so that it controls every page."""
     config = {
         "version": shell_version(),
-        "shell": [asset_url(name) for name in SHELL_ASSETS],
+        "shell": [asset_url(name) for name in SHELL_ASSETS] + [url_for("static", filename=name) for name in SHELL_MODULES],
         "offline": {lang: url_for("shell.offline", lang=lang) for lang in LANGUAGES},
         "publicPages": list(PUBLIC_PAGES),
         "publicData": list(PUBLIC_DATA),

@@ -89,6 +89,21 @@ def test_offline_contacts_open_and_other_pages_show_the_offline_page(phone, peop
     screenshot(page, "offline")
 
 
+def test_after_one_visit_the_service_list_opens_offline(phone, people, live):
+    from tests.factories import directory_service
+
+    directory_service(name="Qendra e Këshillimit", town="Shkodër")
+    page = phone.page
+    page.goto("/services")
+    controlled(page)
+    page.goto("/services")
+    phone.context.set_offline(True)
+    page.goto("/services")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shërbimet")
+    expect(page.get_by_text("Qendra e Këshillimit")).to_be_visible()
+    screenshot(page, "services-offline")
+
+
 def test_personal_pages_are_never_cached_by_default(phone, people):
     bind_phone(phone, people[2])
     unlock(phone)
