@@ -38,12 +38,15 @@ def setup_blueprints(app: Flask) -> None:
     from .contacts.routes import bp as contacts_bp
     from .health import bp as health_bp
     from .help.routes import bp as help_bp
+    from .plan.editor import bp as plan_editor_bp
     from .plan.routes import bp as plan_bp
     from .services_map.routes import bp as services_bp
     from .settings.routes import bp as settings_bp
     from .today.routes import bp as today_bp
 
-    for blueprint in (auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp, console_bp, health_bp):
+    for blueprint in (
+        auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp, console_bp, plan_editor_bp, health_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
