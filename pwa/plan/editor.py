@@ -61,10 +61,10 @@ def _step_or_404(survivor, step_id: int):
 
 def _render_editor(survivor, status: int = 200, **forms):
     plan = services.plan_for(db.session, survivor)
-    stage_form = forms.get("stage_form") or StageForm(prefix="stage", data={"stage": plan.stage})
+    stage_form = forms.get("stage_form") or StageForm(formdata=None, prefix="stage", data={"stage": plan.stage})
     stage_form.stage.choices = stage_choices()
-    goal_form = forms.get("goal_form") or _goal_form(prefix="goal", data={"stage": plan.stage})
-    check_in_form = forms.get("check_in_form") or CheckInForm(prefix="checkin", data={"held_on": today()})
+    goal_form = forms.get("goal_form") or _goal_form(formdata=None, prefix="goal", data={"stage": plan.stage})
+    check_in_form = forms.get("check_in_form") or CheckInForm(formdata=None, prefix="checkin", data={"held_on": today()})
     templates = [(stage, milestones_for(stage)) for stage in STAGE_ORDER]
     return (
         render_template(
@@ -187,15 +187,16 @@ def _render_goal(survivor, goal, status: int = 200, **forms):
     if form is None:
         form = _goal_form(
             EditGoalForm,
+            formdata=None,
             prefix="edit",
             data={
                 "title": goal_title(goal), "area": goal.area, "stage": goal.stage,
                 "target_date": goal.target_date, "version": goal.version,
             },
         )
-    status_form = GoalStatusForm(prefix="status", data={"status": goal.status})
+    status_form = GoalStatusForm(formdata=None, prefix="status", data={"status": goal.status})
     status_form.status.choices = status_choices()
-    step_form = forms.get("step_form") or StepForm(prefix="step")
+    step_form = forms.get("step_form") or StepForm(formdata=None, prefix="step")
     return (
         render_template(
             "plan/editor_goal.html", survivor=survivor, goal=goal, form=form, status_form=status_form,
@@ -293,7 +294,7 @@ def add_step(survivor_id: int, goal_id: int):
 
 def _render_step(survivor, step, status: int = 200, form=None, conflict=None):
     if form is None:
-        form = EditStepForm(data={"text": step_text(step), "due_date": step.due_date, "version": step.version})
+        form = EditStepForm(formdata=None, data={"text": step_text(step), "due_date": step.due_date, "version": step.version})
     return render_template("plan/editor_step.html", survivor=survivor, step=step, form=form, conflict=conflict), status
 
 
