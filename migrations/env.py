@@ -71,6 +71,8 @@ def render_item(type_, obj, autogen_context):
     """Write the project's column types as the plain SQLAlchemy types they store."""
     if type_ == "type" and obj.__class__.__name__ == "UTCDateTime":
         return "sa.DateTime()"
+    if type_ == "type" and obj.__class__.__name__ == "EncryptedText":
+        return "sa.LargeBinary()"
     return False
 
 

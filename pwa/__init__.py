@@ -43,6 +43,7 @@ def setup_blueprints(app: Flask) -> None:
     from .contacts.routes import bp as contacts_bp
     from .health import bp as health_bp
     from .help.routes import bp as help_bp
+    from .plan.editor import bp as plan_editor_bp
     from .plan.routes import bp as plan_bp
     from .push.routes import bp as push_bp
     from .services_map.console import bp as services_console_bp
@@ -53,7 +54,7 @@ def setup_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp,
-        console_bp, services_console_bp, health_bp, push_bp, shell_bp,
+        console_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -5,7 +5,8 @@ only tests) set ``app.config["CLOCK"]`` to a function returning a fixed time.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
@@ -19,3 +20,9 @@ def now() -> datetime:
         if clock is not None:
             return clock()
     return utcnow()
+
+
+def today() -> date:
+    """Today's date where the organisation works (the app's time zone), from the app's clock."""
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else "Europe/Tirane"
+    return now().astimezone(ZoneInfo(zone)).date()

@@ -4,6 +4,7 @@ Every name here is invented. Passwords are printed because they are demo passwor
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -11,6 +12,7 @@ from flask import current_app
 from .auth.services import create_staff
 from .console.services import enrol_survivor
 from .models import Organisation, Role, utcnow
+from .plan import services as plan_services
 from .services_map.services import import_directory
 
 # The starter directory: national lines and well-known organisations, at town level.
@@ -23,6 +25,25 @@ CASE_MANAGERS = [
 ]
 # (nickname, username of the case manager)
 SURVIVORS = [("Lulja", "arta"), ("Ylli", "arta"), ("Dielli", "besnik")]
+
+# Each person's plan: the stage, whether it is agreed, and goals as
+# (template or None, own title, status, steps done, own steps in Albanian, days until the first step is due).
+PLANS = {
+    "Lulja": ("transition", True, [
+        ("crisis.safe", None, "reached", 0, (), None),
+        ("growth.course", None, "active", 1, (), 5),
+        (None, "Një dhomë me qira në Tiranë", "active", 1, ("Të shoh tri dhoma", "Të llogaris sa mund të paguaj", "Të nënshkruaj kontratën"), 12),
+    ]),
+    "Ylli": ("crisis", False, [
+        ("crisis.routine", None, "active", 1, ("Të zgjohem çdo ditë në të njëjtën orë", "Një shëtitje çdo pasdite"), 2),
+        ("crisis.wellbeing", None, "active", 0, ("Vizitë te mjeku i familjes",), 7),
+    ]),
+    "Dielli": ("inclusion", True, [
+        ("transition.job", None, "reached", 0, (), None),
+        ("growth.business", None, "active", 2, (), 20),
+        ("inclusion.home", None, "paused", 0, ("Të kursej çdo muaj",), None),
+    ]),
+}
 
 
 class DemoRefused(RuntimeError):
@@ -56,6 +77,7 @@ def load_demo(session, base_url: str) -> list[str]:
     lines += ["", f"People in the programme enrol a phone once (valid for {hours} hours), then unlock with their PIN:"]
     for nickname, manager in SURVIVORS:
         survivor, code = enrol_survivor(session, managers[manager], managers[manager], nickname, now, hours)
+        _demo_plan(session, survivor, managers[manager], now, *PLANS[nickname])
         lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol/{code}  (or type {code} at {base_url}/enrol)")
     lines += [
         "",
@@ -65,3 +87,26 @@ def load_demo(session, base_url: str) -> list[str]:
         "A case manager can make a new code for anyone on their caseload in the console.",
     ]
     return lines
+
+
+def _demo_plan(session, survivor, manager, now, stage: str, agreed: bool, goals) -> None:
+    """A plan with goals from the templates and by hand, some steps done, and a check-in."""
+    plan = plan_services.ensure_plan(session, survivor, now)
+    plan.stage = stage
+    for template, title, status, done, own_steps, due_in in goals:
+        if template:
+            goal = plan_services.add_goal_from_template(session, plan, template, manager, now)
+        else:
+            goal = plan_services.add_goal(session, plan, now, area="housing", stage=stage, title=title, by_staff=manager)
+        for text in own_steps:
+            plan_services.add_step(session, goal, now, text=text, by_staff=manager)
+        session.refresh(goal, ["steps"])
+        for index, step in enumerate(goal.steps):
+            if index < done:
+                step.done_at = now - timedelta(days=3)
+            elif due_in is not None and index == done:
+                step.due_date = (now + timedelta(days=due_in)).date()
+        plan_services.set_goal_status(session, goal, status, now - timedelta(days=10))
+    if agreed:
+        plan_services.record_agreement(session, plan, True, now - timedelta(days=14), staff=manager)
+    plan_services.add_check_in(session, plan, manager, (now - timedelta(days=4)).date(), "Demo: më shumë qetësi këtë javë.", now)

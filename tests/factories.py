@@ -9,7 +9,7 @@ from functools import lru_cache
 from pwa.auth import services as auth_services
 from pwa.console import services as console_services
 from pwa.extensions import db
-from pwa.models import Organisation, Role, Staff, Survivor, utcnow
+from pwa.models import Goal, Organisation, Plan, Role, Staff, Step, Survivor, utcnow
 from pwa.security import DEVICE_COOKIE
 
 PASSWORD = "correct horse battery"
@@ -140,3 +140,43 @@ def directory_service(
     db.session.add(service)
     db.session.commit()
     return service
+def _plan_of(survivor: Survivor) -> Plan:
+    record = db.session.scalar(db.select(Plan).where(Plan.survivor_id == survivor.id))
+    if record is None:
+        record = Plan(survivor_id=survivor.id, stage="crisis")
+        db.session.add(record)
+        db.session.flush()
+    return record
+
+
+def plan(survivor: Survivor, stage: str = "crisis") -> Plan:
+    """The survivor's plan (made once), in ``stage``."""
+    record = _plan_of(survivor)
+    record.stage = stage
+    db.session.commit()
+    return record
+
+
+def goal(
+    survivor: Survivor,
+    title: str = "Find a course",
+    steps: tuple[str, ...] = ("Choose a course", "Sign up"),
+    area: str = "education_training",
+    stage: str | None = None,
+    status: str = "active",
+    done: int = 0,
+    **fields,
+) -> Goal:
+    """A goal in the survivor's plan with ``steps``, the first ``done`` of them ticked."""
+    record_plan = _plan_of(survivor)
+    record = Goal(
+        plan=record_plan, title=title, area=area, stage=stage or record_plan.stage, status=status,
+        position=len(record_plan.goals) + 1, added_by_staff_id=survivor.case_manager_id, **fields,
+    )
+    for index, text in enumerate(steps):
+        record.steps.append(
+            Step(text=text, position=index + 1, done_at=utcnow() if index < done else None, added_by_staff_id=survivor.case_manager_id)
+        )
+    db.session.add(record)
+    db.session.commit()
+    return record

@@ -13,11 +13,13 @@ from .directory import (
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
 from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
+from .plan import CheckIn, Goal, Plan, PlanAgreement, Step
 from .types import UTCDateTime, utcnow
 
 __all__ = [
     "Account",
     "AuditEvent",
+    "CheckIn",
     "Device",
     "DirectoryLanguage",
     "DirectoryLocation",
@@ -28,11 +30,15 @@ __all__ = [
     "DirectoryServiceAtLocation",
     "DirectoryServiceCategory",
     "EnrolmentCode",
+    "Goal",
     "Organisation",
     "PushMessage",
     "PushSubscription",
+    "Plan",
+    "PlanAgreement",
     "Role",
     "Staff",
+    "Step",
     "Survivor",
     "UTCDateTime",
     "default_organisation",

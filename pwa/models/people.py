@@ -102,6 +102,7 @@ class Survivor(Account, db.Model):
     organisation: Mapped[Organisation] = relationship()
     case_manager: Mapped[Staff] = relationship(foreign_keys=[case_manager_id])
     devices: Mapped[list["Device"]] = relationship(back_populates="survivor", cascade="all, delete-orphan")
+    plan: Mapped["Plan | None"] = relationship(back_populates="survivor", cascade="all, delete-orphan")  # noqa: F821
 
     @property
     def is_locked(self) -> bool:

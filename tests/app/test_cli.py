@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from pwa.extensions import db
-from pwa.models import EnrolmentCode, Role, Staff, Survivor
+from pwa.models import EnrolmentCode, Goal, Plan, Role, Staff, Step, Survivor
 
 
 def test_create_supervisor_makes_the_organisation_and_account(app):
@@ -30,6 +30,7 @@ def test_demo_fills_an_empty_database_and_prints_how_to_sign_in(app):
     assert db.session.scalar(select(func.count(Staff.id))) == 3
     assert db.session.scalar(select(func.count(Survivor.id))) == 3
     assert db.session.scalar(select(func.count(EnrolmentCode.id))) == 3
+    assert sorted(db.session.scalars(select(Plan.stage))) == ["crisis", "inclusion", "transition"]
     assert "drita" in result.output and "/enrol/" in result.output and "password" in result.output
 
 
@@ -45,3 +46,9 @@ def test_demo_sign_in_details_work(app, client):
 def test_demo_refuses_a_database_with_people(app, people):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0 and "empty" in result.output
+
+
+def test_demo_plans_have_steps_done_and_a_reached_goal(app):
+    app.test_cli_runner().invoke(args=["demo"])
+    assert db.session.scalar(select(func.count(Step.id)).where(Step.done_at.is_not(None))) > 0
+    assert db.session.scalar(select(func.count(Goal.id)).where(Goal.status == "reached")) >= 1

@@ -1,0 +1,163 @@
+"""Plan forms: every message translated, every choice checked against the vocabulary."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..clock import today
+from .vocabulary import AREAS, GOAL_STATUSES, STAGES, TEMPLATES
+
+TITLE_MAX = 120
+STEP_MAX = 200
+NOTE_MAX = 500
+
+
+class PlanDateField(DateField):
+    """A date typed or picked as ``YYYY-MM-DD``, with our own translated message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Write the date as year-month-day, for example 2026-05-31.")) from error
+
+
+class DateWithin:
+    """A date from ``past_days`` ago to ``future_days`` ahead of today."""
+
+    def __init__(self, past_days: int, future_days: int, future_message=_l("Choose a date in the next five years.")):
+        self.past_days, self.future_days, self.future_message = past_days, future_days, future_message
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        now = today()
+        if field.data < now - timedelta(days=self.past_days):
+            raise ValidationError(_l("This date is too far in the past."))
+        if field.data > now + timedelta(days=self.future_days):
+            raise ValidationError(self.future_message)
+
+
+def _choice(keys, message):
+    return AnyOf(list(keys), message=message)
+
+
+AREA_RULE = _choice(AREAS, _l("Choose one of the areas in the list."))
+STAGE_RULE = _choice(STAGES, _l("Choose one of the stages in the list."))
+FUTURE_DATE = DateWithin(past_days=366, future_days=5 * 366)
+
+
+class StepForm(FlaskForm):
+    """A step: a few words and maybe a day to do it by."""
+
+    text = StringField(
+        _l("Step"),
+        validators=[
+            DataRequired(_l("Write the step in a few words.")),
+            Length(min=2, max=STEP_MAX, message=_l("A step has 2 to %(max)d letters.")),
+        ],
+    )
+    due_date = PlanDateField(_l("By when (you can leave it empty)"), validators=[Optional(), FUTURE_DATE])
+
+
+class EditStepForm(StepForm):
+    version = HiddenField(validators=[InputRequired()])
+
+
+class ProposeGoalForm(FlaskForm):
+    """A goal the survivor adds to her own plan."""
+
+    title = StringField(
+        _l("Your goal, in a few words"),
+        validators=[
+            DataRequired(_l("Write your goal in a few words.")),
+            Length(min=2, max=TITLE_MAX, message=_l("A goal has 2 to %(max)d letters.")),
+        ],
+    )
+    area = SelectField(_l("What it is about"), validate_choice=False, validators=[AREA_RULE])
+
+
+class GoalForm(FlaskForm):
+    """A goal as staff write it."""
+
+    title = StringField(
+        _l("Goal"),
+        validators=[
+            DataRequired(_l("Write the goal in a few words.")),
+            Length(min=2, max=TITLE_MAX, message=_l("A goal has 2 to %(max)d letters.")),
+        ],
+    )
+    area = SelectField(_l("Area of help"), validate_choice=False, validators=[AREA_RULE])
+    stage = SelectField(_l("Stage"), validate_choice=False, validators=[STAGE_RULE])
+    target_date = PlanDateField(_l("Target date (optional)"), validators=[Optional(), FUTURE_DATE])
+
+
+class EditGoalForm(GoalForm):
+    version = HiddenField(validators=[InputRequired()])
+
+
+class StageForm(FlaskForm):
+    stage = SelectField(_l("Stage now"), validate_choice=False, validators=[STAGE_RULE])
+
+
+class GoalStatusForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        validate_choice=False,
+        validators=[_choice(GOAL_STATUSES, _l("Choose one of the statuses in the list."))],
+    )
+
+
+class TemplateForm(FlaskForm):
+    template = HiddenField(validators=[_choice(TEMPLATES, _l("Choose one of the goals in the list."))])
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class TickForm(FlaskForm):
+    done = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class AgreementForm(FlaskForm):
+    agree = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class CheckInForm(FlaskForm):
+    held_on = PlanDateField(
+        _l("Date"), validators=[
+            InputRequired(_l("Write the date of the check-in.")),
+            DateWithin(366, 0, _l("A check-in cannot be in the future.")),
+        ],
+    )
+    note = TextAreaField(
+        _l("How the person is doing, in a few words"),
+        description=_l("Only staff who work with the person see this. It is kept encrypted."),
+        validators=[Optional(), Length(max=NOTE_MAX, message=_l("At most %(max)d letters."))],
+    )
+
+
+def area_choices():
+    return [(key, label) for key, label in AREAS.items()]
+
+
+def stage_choices(survivor_labels: bool = False):
+    return [(s.key, s.survivor_label if survivor_labels else s.label) for s in STAGES.values()]
+
+
+def status_choices():
+    return list(GOAL_STATUSES.items())
+
+
+def parse_version(form) -> int:
+    """The version the editor loaded (a tampered value means the text changed meanwhile)."""
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return -1
+
