@@ -45,9 +45,9 @@ endif
 # For maintainers: refresh messages.pot from the code and merge it into each catalog.
 translations: $(STAMP)
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--project=Dera --copyright-holder="Dera contributors" -o translations/messages.pot .
+		--project=Dera --copyright-holder="Dera contributors" --width=100 -o translations/messages.pot .
 ifneq ($(strip $(PO_FILES)),)
-	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width=100
 else
 	@echo "No catalogs to update; start one with: $(PYBABEL) init -i translations/messages.pot -d translations -l LANG"
 endif
