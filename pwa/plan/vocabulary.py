@@ -1,7 +1,7 @@
 """The plan's words: stages, areas of help, goal statuses and goal templates.
 
 Keys are English and stable (they are stored); every label is translated.
-Other features (the service directory, help requests) reuse ``AREAS``.
+The areas of help live in ``pwa/vocabulary.py``, shared with the service directory.
 
 Sources: the practitioners' guide in ``shared/seeds`` (the three stages,
 "Assistance and services", Appendix 2 milestones) and EmpowerFULL's
@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+
+from ..vocabulary import AREAS  # noqa: F401 (re-exported for the plan's modules)
 
 
 @dataclass(frozen=True)
@@ -33,18 +35,6 @@ STAGES: dict[str, Stage] = {
 }
 STAGE_ORDER = list(STAGES)
 
-AREAS: dict[str, str] = {
-    "housing": _l("Housing"),
-    "medical": _l("Health"),
-    "psychological": _l("Emotional support"),
-    "education_training": _l("Education and training"),
-    "economic": _l("Work and income"),
-    "administrative": _l("Documents"),
-    "legal": _l("Legal help"),
-    "safety": _l("Safety"),
-    "family": _l("Family"),
-    "case_management": _l("Support and follow-up"),
-}
 
 GOAL_STATUSES: dict[str, str] = {
     "active": _l("Active"),

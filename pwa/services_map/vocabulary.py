@@ -10,18 +10,8 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 
-AREAS = {
-    "housing": _l("Housing"),
-    "medical": _l("Health"),
-    "psychological": _l("Psychological support"),
-    "education_training": _l("School and training"),
-    "economic": _l("Work and money"),
-    "administrative": _l("Documents"),
-    "legal": _l("Legal help"),
-    "safety": _l("Safety"),
-    "family": _l("Family"),
-    "case_management": _l("Support and accompaniment"),
-}
+from ..vocabulary import AREAS  # noqa: F401 (re-exported for the directory's modules)
+
 
 COSTS = {
     "free": _l("Free"),
