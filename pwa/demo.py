@@ -13,7 +13,7 @@ from .auth.services import create_staff
 from .console.services import enrol_survivor
 from .models import Organisation, Role, utcnow
 from .plan import services as plan_services
-from .services_map.services import import_directory
+from .services_map.services import import_directory, published_services
 
 # The starter directory: national lines and well-known organisations, at town level.
 STARTER_DIRECTORY = Path(__file__).parent / "data" / "services-albania.json"
@@ -107,6 +107,15 @@ def _demo_plan(session, survivor, manager, now, stage: str, agreed: bool, goals)
             elif due_in is not None and index == done:
                 step.due_date = (now + timedelta(days=due_in)).date()
         plan_services.set_goal_status(session, goal, status, now - timedelta(days=10))
+        if status == "active":
+            _recommend_a_service(session, goal, manager, now)
     if agreed:
         plan_services.record_agreement(session, plan, True, now - timedelta(days=14), staff=manager)
     plan_services.add_check_in(session, plan, manager, (now - timedelta(days=4)).date(), "Demo: më shumë qetësi këtë javë.", now)
+
+
+def _recommend_a_service(session, goal, manager, now) -> None:
+    """Recommend the first directory service in the goal's area, as a case manager would."""
+    service = next((s for s in published_services(session) if goal.area in s.areas), None)
+    if service is not None:
+        plan_services.recommend_service(session, goal, service, now, manager)

@@ -13,7 +13,7 @@ from .directory import (
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
 from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
-from .plan import CheckIn, Goal, Plan, PlanAgreement, Step
+from .plan import CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Step
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Plan",
     "PlanAgreement",
     "Role",
+    "ServiceRecommendation",
     "Staff",
     "Step",
     "Survivor",

@@ -79,6 +79,9 @@ class Goal(db.Model):
         back_populates="goal", cascade="all, delete-orphan", order_by="(Step.position, Step.id)"
     )
     added_by_staff: Mapped[Staff | None] = relationship()
+    recommendations: Mapped[list["ServiceRecommendation"]] = relationship(
+        back_populates="goal", cascade="all, delete-orphan", order_by="ServiceRecommendation.id"
+    )
 
     @property
     def steps_done(self) -> int:
@@ -102,6 +105,9 @@ class Step(db.Model):
 
     goal: Mapped[Goal] = relationship(back_populates="steps")
     added_by_staff: Mapped[Staff | None] = relationship()
+    recommendations: Mapped[list["ServiceRecommendation"]] = relationship(
+        back_populates="step", cascade="all, delete-orphan", order_by="ServiceRecommendation.id"
+    )
 
     @property
     def is_done(self) -> bool:
@@ -136,3 +142,21 @@ class CheckIn(db.Model):
 
     plan: Mapped[Plan] = relationship(back_populates="check_ins")
     staff: Mapped[Staff | None] = relationship()
+
+
+class ServiceRecommendation(db.Model):
+    """A service from the directory the case manager recommends for a goal, or one of its steps."""
+
+    __tablename__ = "service_recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("directory_service.id", ondelete="CASCADE"), index=True)
+    added_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="recommendations")
+    step: Mapped[Step | None] = relationship(back_populates="recommendations")
+    service: Mapped["DirectoryService"] = relationship()  # noqa: F821 (models/directory.py)
+    added_by_staff: Mapped[Staff | None] = relationship()

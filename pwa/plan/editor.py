@@ -26,10 +26,12 @@ from .forms import (
     StepForm,
     TemplateForm,
     area_choices,
+    recommend_form,
     parse_version,
     stage_choices,
     status_choices,
 )
+from ..services_map.services import published_service, published_services
 from .routes import goals_by_stage
 from .vocabulary import GROWTH_PLAN, STAGE_ORDER, goal_title, milestones_for, step_text, template_step_text, template_title
 
@@ -197,10 +199,11 @@ def _render_goal(survivor, goal, status: int = 200, **forms):
     status_form = GoalStatusForm(formdata=None, prefix="status", data={"status": goal.status})
     status_form.status.choices = status_choices()
     step_form = forms.get("step_form") or StepForm(formdata=None, prefix="step")
+    recommend = forms.get("recommend_form") or recommend_form(goal, published_services(db.session), formdata=None)
     return (
         render_template(
             "plan/editor_goal.html", survivor=survivor, goal=goal, form=form, status_form=status_form,
-            step_form=step_form, conflict=forms.get("conflict"),
+            step_form=step_form, recommend_form=recommend, conflict=forms.get("conflict"),
         ),
         status,
     )
@@ -355,3 +358,35 @@ def remove_step(survivor_id: int, step_id: int):
     flash(_("The step is removed."))
     return _back_to_goal(survivor, goal)
 
+
+
+@bp.post("/goals/<int:goal_id>/services")
+@staff_required
+def recommend_service(survivor_id: int, goal_id: int):
+    """Recommend a service from the directory for the goal, or for one of its steps."""
+    survivor = get_survivor_or_404(survivor_id, EDIT)
+    goal = _goal_or_404(survivor, goal_id)
+    form = recommend_form(goal, published_services(db.session))
+    if not form.validate_on_submit():
+        return _render_goal(survivor, goal, 400, recommend_form=form)
+    service = published_service(db.session, form.service.data)
+    step = next((s for s in goal.steps if str(s.id) == form.step.data), None)
+    services.recommend_service(db.session, goal, service, now(), current_user, step=step)
+    db.session.commit()
+    flash(_("The service is recommended."))
+    return _back_to_goal(survivor, goal, "services")
+
+
+@bp.post("/goals/<int:goal_id>/services/<int:recommendation_id>/remove")
+@staff_required
+def remove_recommendation(survivor_id: int, goal_id: int, recommendation_id: int):
+    """Take a recommended service off the goal."""
+    survivor = get_survivor_or_404(survivor_id, EDIT)
+    goal = _goal_or_404(survivor, goal_id)
+    recommendation = services.recommendation_of(goal, recommendation_id)
+    if recommendation is None:
+        abort(404)
+    goal.recommendations.remove(recommendation)
+    db.session.commit()
+    flash(_("The service is no longer recommended."))
+    return _back_to_goal(survivor, goal, "services")

@@ -161,3 +161,26 @@ def parse_version(form) -> int:
     except (TypeError, ValueError):
         return -1
 
+
+
+class RecommendServiceForm(FlaskForm):
+    """Recommend a service from the directory for a goal, or for one of its steps."""
+
+    service = SelectField(_l("Service"), validate_choice=True, validators=[DataRequired(_l("Choose a service."))])
+    step = SelectField(_l("For"), validate_choice=True)
+
+
+def recommend_form(goal, services, formdata=...):
+    """The form with the published services (those of the goal's area first) and the goal's steps."""
+    from wtforms.fields.choices import SelectChoice
+
+    from .vocabulary import step_text
+
+    kwargs = {"prefix": "recommend"}
+    if formdata is not ...:
+        kwargs["formdata"] = formdata
+    form = RecommendServiceForm(**kwargs)
+    ordered = sorted(services, key=lambda s: (goal.area not in s.areas, s.name.lower()))
+    form.service.choices = [SelectChoice("", _l("Choose a service"))] + [SelectChoice(s.id, s.name) for s in ordered]
+    form.step.choices = [SelectChoice("", _l("The whole goal"))] + [SelectChoice(str(step.id), step_text(step)) for step in goal.steps]
+    return form

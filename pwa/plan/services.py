@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..models import CheckIn, Goal, Plan, PlanAgreement, Staff, Step, Survivor
+from ..models import CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Staff, Step, Survivor
 from .vocabulary import STAGE_ORDER, STAGES, TEMPLATES
 
 
@@ -255,3 +255,19 @@ def next_check_in_due(plan: Plan, today: date) -> date:
     if last is None:
         return today
     return last.held_on + timedelta(days=STAGES[plan.stage].check_in_days)
+
+
+def recommend_service(session, goal: Goal, service, now: datetime, by_staff, step: Step | None = None) -> ServiceRecommendation:
+    """Recommend a directory service for a goal (or one of its steps); recommending it twice changes nothing."""
+    for existing in goal.recommendations:
+        if existing.service_id == service.id and existing.step_id == (step.id if step else None):
+            return existing
+    recommendation = ServiceRecommendation(service=service, step=step, added_by_staff=by_staff, created_at=now)
+    goal.recommendations.append(recommendation)
+    session.flush()
+    return recommendation
+
+
+def recommendation_of(goal: Goal, recommendation_id: int) -> ServiceRecommendation | None:
+    """The recommendation, if it belongs to this goal."""
+    return next((r for r in goal.recommendations if r.id == recommendation_id), None)

@@ -6,7 +6,7 @@ the lists below cover every route the two plan blueprints have.
 import pytest
 
 from pwa.extensions import db
-from pwa.models import Goal, Plan, Step
+from pwa.models import Goal, Plan, ServiceRecommendation, Step
 from tests import factories
 
 # (method, rule, data) for the survivor's own pages that name a goal or a step.
@@ -40,13 +40,16 @@ STAFF_ROUTES = [
     ("POST", "/console/people/<int:survivor_id>/plan/steps/<int:step_id>", {"text": "Mine now", "version": "1"}),
     ("POST", "/console/people/<int:survivor_id>/plan/steps/<int:step_id>/move", {"direction": "down"}),
     ("POST", "/console/people/<int:survivor_id>/plan/steps/<int:step_id>/delete", {}),
+    ("POST", "/console/people/<int:survivor_id>/plan/goals/<int:goal_id>/services", {"recommend-service": "x"}),
+    ("POST", "/console/people/<int:survivor_id>/plan/goals/<int:goal_id>/services/<int:recommendation_id>/remove", {}),
 ]
 HEADERS = [{}, {"HX-Request": "true"}]
 
 
-def _url(rule, survivor_id=0, goal_id=0, step_id=0):
+def _url(rule, survivor_id=0, goal_id=0, step_id=0, recommendation_id=1):
     return (
         rule.replace("<int:survivor_id>", str(survivor_id)).replace("<int:goal_id>", str(goal_id)).replace("<int:step_id>", str(step_id))
+        .replace("<int:recommendation_id>", str(recommendation_id))
     )
 
 
@@ -61,11 +64,18 @@ def _snapshot():
     goals = db.session.execute(db.select(Goal.id, Goal.title, Goal.status, Goal.position, Goal.version)).all()
     steps = db.session.execute(db.select(Step.id, Step.text, Step.done_at, Step.position)).all()
     plans = db.session.execute(db.select(Plan.id, Plan.stage)).all()
-    return sorted(goals), sorted(steps), sorted(plans)
+    recommendations = db.session.execute(db.select(ServiceRecommendation.id, ServiceRecommendation.goal_id)).all()
+    return sorted(goals), sorted(steps), sorted(plans), sorted(recommendations)
 
 
 @pytest.fixture
 def lulja_goal(people, course):
+    """Lulja's goal, with a service recommended for it (recommendation 1)."""
+    from pwa.plan.services import recommend_service
+    from pwa.models import utcnow
+
+    recommend_service(db.session, course, factories.directory_service(), utcnow(), people.arta)
+    db.session.commit()
     return course
 
 
