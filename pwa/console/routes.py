@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..access import get_survivor_or_404, visible_survivors
@@ -38,7 +39,9 @@ def _code_context(survivor: Survivor, code: str) -> dict:
 @staff_required
 def caseload():
     """My survivors (a supervisor sees everyone in the organisation)."""
-    survivors = db.session.scalars(visible_survivors(current_user).order_by(Survivor.nickname)).all()
+    survivors = db.session.scalars(
+        visible_survivors(current_user).order_by(Survivor.nickname).options(selectinload(Survivor.plan), selectinload(Survivor.case_manager))
+    ).all()
     return render_template("console/caseload.html", survivors=survivors)
 
 

@@ -103,3 +103,11 @@ def test_a_refused_view_is_not_audited_as_a_view(client, people, login_as):
     login_as(people.besnik)
     client.get(f"/console/people/{people.lulja.id}")
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == 0
+
+
+def test_caseload_shows_each_persons_stage(client, people, login_as):
+    from tests import factories
+
+    factories.plan(people.lulja, "transition")
+    login_as(people.arta)
+    assert "Faza e tranzicionit" in client.get("/console/").get_data(as_text=True)
