@@ -17,3 +17,7 @@ class ChangePinForm(FlaskForm):
             EqualTo("new_pin", message=_l("The two PINs are not the same. Try again.")),
         ],
     )
+
+
+class DeleteDataForm(FlaskForm):
+    pin = PasswordField(_l("Your PIN"), validators=[DataRequired(_l("Write your PIN.")), PIN_RULE])

@@ -1,0 +1,66 @@
+"""What Dera keeps about a person in the programme: shown to her, given to her, deleted when she asks.
+
+``my_data`` is the one description of her record; the "What Dera keeps about
+you" page and the download are both made from it, so they cannot drift apart.
+Staff notes from check-ins are not hers to read in the app, so only their
+dates are listed.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..models import AuditEvent, PushSubscription, Survivor
+from ..plan.vocabulary import goal_title, step_text
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def my_data(session, survivor: Survivor) -> dict:
+    """Everything Dera keeps about ``survivor``, as plain data."""
+    data = {
+        "account": {
+            "nickname": survivor.nickname,
+            "language": survivor.locale,
+            "case_manager": survivor.case_manager.first_name,
+            "enrolled_at": _iso(survivor.enrolled_at),
+            "last_active": _iso(survivor.last_active_on),
+            "phones": len(survivor.devices),
+            "reminder_subscriptions": session.scalar(
+                select(func.count(PushSubscription.id)).where(PushSubscription.survivor_id == survivor.id)
+            ),
+        },
+        "plan": None,
+    }
+    plan = survivor.plan
+    if plan is not None:
+        data["plan"] = {
+            "stage": plan.stage,
+            "goals": [
+                {
+                    "title": goal_title(goal),
+                    "area": goal.area,
+                    "stage": goal.stage,
+                    "status": goal.status,
+                    "target_date": _iso(goal.target_date),
+                    "steps": [
+                        {"text": step_text(step), "due_date": _iso(step.due_date), "done_at": _iso(step.done_at)}
+                        for step in goal.steps
+                    ],
+                    "recommended_services": [r.service.name for r in goal.recommendations],
+                }
+                for goal in plan.goals
+            ],
+            "agreement": [{"given": a.given, "at": _iso(a.at), "in_person": a.in_person} for a in plan.agreements],
+            "check_ins": [_iso(check_in.held_on) for check_in in plan.check_ins],
+        }
+    return data
+
+
+def delete_survivor(session, survivor: Survivor, now: datetime) -> None:
+    """Delete her record and everything that hangs from it; the organisation keeps only the fact that it happened."""
+    session.add(AuditEvent(staff_id=None, survivor_id=None, action="deleted_by_person", at=now))
+    session.delete(survivor)
