@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def setup_blueprints(app: Flask) -> None:
+    from .appointments.routes import bp as appointments_bp
     from .auth.routes import bp as auth_bp
     from .console.routes import bp as console_bp
     from .contacts.routes import bp as contacts_bp
@@ -45,7 +46,9 @@ def setup_blueprints(app: Flask) -> None:
     from .settings.routes import bp as settings_bp
     from .today.routes import bp as today_bp
 
-    for blueprint in (auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp, console_bp, health_bp, push_bp, shell_bp):
+    for blueprint in (
+        auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, appointments_bp, settings_bp, console_bp, health_bp, push_bp, shell_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see every table."""
+from .appointments import Appointment, AppointmentReminder
 from .audit import AuditEvent
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
@@ -7,6 +8,8 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "Account",
+    "Appointment",
+    "AppointmentReminder",
     "AuditEvent",
     "Device",
     "EnrolmentCode",

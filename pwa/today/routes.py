@@ -1,6 +1,10 @@
 """Today: the survivor's home page."""
 from flask import Blueprint, render_template
+from flask_login import current_user
 
+from ..appointments.services import next_appointment
+from ..clock import now
+from ..extensions import db
 from ..security import survivor_required
 
 bp = Blueprint("today", __name__)
@@ -10,4 +14,4 @@ bp = Blueprint("today", __name__)
 @survivor_required
 def show_today():
     """The next steps, the next appointment and the large Ask for help button."""
-    return render_template("today/today.html")
+    return render_template("today/today.html", next_appointment=next_appointment(db.session, current_user, now()))
