@@ -4,8 +4,11 @@ Every name here is invented. Passwords are printed because they are demo passwor
 """
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 from flask import current_app
 
+from .appointments.services import schedule_appointment, tirane_day, tirane_to_utc
 from .auth.services import create_staff
 from .console.services import enrol_survivor
 from .models import Organisation, Role, utcnow
@@ -17,6 +20,13 @@ CASE_MANAGERS = [
 ]
 # (nickname, username of the case manager)
 SURVIVORS = [("Lulja", "arta"), ("Ylli", "arta"), ("Dielli", "besnik")]
+# (nickname, days from today, time in Tirana, title, place)
+APPOINTMENTS = [
+    ("Lulja", 1, time(10, 30), "Takim në zyrë", "Zyra, kati i dytë"),
+    ("Lulja", 8, time(9, 0), "Kurs", "Qendra e formimit, salla 3"),
+    ("Ylli", 3, time(14, 0), "Vizitë", "Qendra shëndetësore nr. 2"),
+    ("Dielli", 2, time(11, 0), "Takim për punë", "Zyra e punësimit"),
+]
 
 
 class DemoRefused(RuntimeError):
@@ -47,9 +57,15 @@ def load_demo(session, base_url: str) -> list[str]:
     for username, _first, password, _phone in CASE_MANAGERS:
         lines.append(f"  case manager  {username:8} password {password}")
     lines += ["", f"People in the programme enrol a phone once (valid for {hours} hours), then unlock with their PIN:"]
+    survivors = {}
     for nickname, manager in SURVIVORS:
         survivor, code = enrol_survivor(session, managers[manager], managers[manager], nickname, now, hours)
+        survivors[nickname] = survivor
         lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol/{code}  (or type {code} at {base_url}/enrol)")
+    for nickname, days, at, title, place in APPOINTMENTS:
+        survivor = survivors[nickname]
+        starts_at = tirane_to_utc(tirane_day(now) + timedelta(days=days), at)
+        schedule_appointment(session, survivor.case_manager, survivor, starts_at, title, place, now)
     lines += [
         "",
         "Use a separate browser profile or a private window for each person: a phone is bound to one person.",

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from pwa.extensions import db
-from pwa.models import EnrolmentCode, Role, Staff, Survivor
+from pwa.models import Appointment, EnrolmentCode, Role, Staff, Survivor, utcnow
 
 
 def test_create_supervisor_makes_the_organisation_and_account(app):
@@ -45,3 +45,10 @@ def test_demo_sign_in_details_work(app, client):
 def test_demo_refuses_a_database_with_people(app, people):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0 and "empty" in result.output
+
+
+def test_demo_people_have_upcoming_appointments(app):
+    app.test_cli_runner().invoke(args=["demo"])
+    appointments = db.session.scalars(select(Appointment)).all()
+    assert {a.survivor.nickname for a in appointments} == {"Lulja", "Ylli", "Dielli"}
+    assert all(a.starts_at > utcnow() and len(a.reminders) == 2 for a in appointments)
