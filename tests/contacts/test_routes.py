@@ -9,13 +9,13 @@ def test_contacts_list_every_national_line_with_a_call_link(client, org):
     html = client.get("/contacts").get_data(as_text=True)
     for tel in ("112", "129", "127", "128", "116117", "116111", "116006", "08000911"):
         assert f'href="tel:{tel}"' in html
-    assert "Linja kombëtare e ndihmës</span><span class=\"line-tags\">, falas</span>" in html
+    assert 'Linja kombëtare e ndihmës<span class="line-tags">, falas</span>' in html
 
 
 def test_free_and_24_hours_are_shown_in_english_too(client, org):
     client.post("/language", data={"locale": "en"})
     html = client.get("/contacts").get_data(as_text=True)
-    assert "National counselling line for women and girls</span><span class=\"line-tags\">, free, 24 hours</span>" in html
+    assert 'National counselling line for women and girls<span class="line-tags">, free, 24 hours</span>' in html
 
 
 def test_the_organisations_line_is_shown_to_everyone(client, org):
@@ -57,7 +57,7 @@ def test_trusted_people_page_says_they_stay_on_the_phone_and_what_happens_withou
     login_as(people.lulja)
     soup = BeautifulSoup(client.get("/trusted-people").get_data(as_text=True), "html.parser")
     assert "Ruhen vetëm në këtë telefon" in soup.get_text()
-    assert "ka nevojë për JavaScript" in soup.noscript.get_text()
+    assert "ka nevojë për JavaScript" in soup.find(id="trusted-people-no-script").get_text()
     assert soup.find("script", src=lambda src: src and "trusted-people.js" in src)["type"] == "module"
 
 

@@ -62,7 +62,7 @@ function render(box, people, onDelete) {
     number.textContent = person.number;
     const name = document.createElement("span");
     name.textContent = person.name;
-    call.append(number, " ", name);
+    call.append(name, " ", number);
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "button button-small";
@@ -119,6 +119,7 @@ function setUp(box) {
 
   render(box, people, remove);
   box.hidden = false;
+  document.getElementById("trusted-people-no-script").hidden = true;
 }
 
 const box = document.getElementById("trusted-people");
