@@ -11,7 +11,6 @@ from pwa.jobs import claim
 from pwa.models import AppointmentReminder, PushMessage, PushSubscription
 from pwa.push import services as push_services
 from pwa.push.keys import load_vapid
-from pwa.worker import run_once
 from tests import factories
 
 NOW = datetime(2026, 5, 11, 8, 0, tzinfo=timezone.utc)  # Monday 10:00 in Tirana

@@ -144,3 +144,10 @@ def test_past_appointments_go_after_the_retention_period(people):
     db.session.commit()
     assert db.session.scalars(select(Appointment)).all() == [kept]
     assert db.session.scalar(select(func.count(AppointmentReminder.id))) == 2
+
+
+def test_the_delegate_sees_the_away_colleagues_day(people):
+    mine = factories.appointment(people.lulja, NOW + timedelta(hours=3), now=NOW)
+    people.arta.away, people.arta.delegate_id = True, people.besnik.id
+    db.session.commit()
+    assert services.appointments_on(db.session, people.besnik, date(2026, 5, 11)) == [mine]

@@ -1,6 +1,6 @@
 """Contacts, trusted people and appointments on a phone (360×740), in Albanian."""
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -24,8 +24,6 @@ def people(live):
 
 
 def tomorrow_at(hour, minute):
-    from datetime import time
-
     return tirane_to_utc(tirane_day(utcnow()) + timedelta(days=1), time(hour, minute))
 
 

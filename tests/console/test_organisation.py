@@ -2,6 +2,7 @@
 import pytest
 
 from pwa.extensions import db
+from tests import factories
 
 GOOD = {
     "app_name": "Kalendari",
@@ -71,3 +72,11 @@ def test_a_bad_reminder_hours_message_is_in_albanian(client, people, login_as):
     login_as(people.supervisor)
     html = client.post("/console/organisation", data={**GOOD, "reminder_hours": "nesër"}).get_data(as_text=True)
     assert "Shkruaj një deri në tre numra orësh" in html and 'value="nesër"' in html
+
+
+def test_new_reminder_hours_remake_the_reminders_of_upcoming_appointments(client, people, login_as):
+    appointment = factories.appointment(people.lulja)
+    login_as(people.supervisor)
+    client.post("/console/organisation", data={**GOOD, "reminder_hours": "3"})
+    db.session.refresh(appointment)
+    assert [(r.offset_minutes, r.status) for r in appointment.reminders] == [(180, "queued")]
