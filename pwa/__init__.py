@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def setup_blueprints(app: Flask) -> None:
+    from .appointments.routes import bp as appointments_bp
     from .auth.routes import bp as auth_bp
     from .console.routes import bp as console_bp
     from .contacts.routes import bp as contacts_bp
@@ -53,7 +54,7 @@ def setup_blueprints(app: Flask) -> None:
     from .today.routes import bp as today_bp
 
     blueprints = (
-        auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp,
+        auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, appointments_bp, settings_bp,
         console_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
     )
     for blueprint in blueprints:

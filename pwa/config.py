@@ -20,6 +20,12 @@ ORGANISATION_DEFAULTS = {
     # Minutes without activity before the PIN or password is asked again.
     "idle_lock_survivor_minutes": 5,
     "idle_lock_staff_minutes": 30,
+    # The organisation's own help line, open day and night (shown on Contacts); none until set.
+    "helpline": None,
+    # Hours before an appointment when a reminder goes to the person's phone.
+    "reminder_hours": "24,2",
+    # Days a past appointment is kept before it is deleted.
+    "appointment_retention_days": 30,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.
@@ -113,6 +119,8 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         # Web push: the VAPID private key lives in a file outside the database.
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),
         "VAPID_SUBJECT": env.get("DERA_VAPID_SUBJECT", "mailto:push@dera.invalid"),
+        # The national emergency and help lines shown on Contacts: a file the organisation can edit.
+        "NATIONAL_LINES_FILE": env.get("DERA_NATIONAL_LINES_FILE") or str(PROJECT_ROOT / "pwa" / "data" / "national_lines.json"),
         # None: argon2-cffi's recommended parameters (RFC 9106, low memory).
         "ARGON2_PARAMETERS": None,
     }

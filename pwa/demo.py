@@ -4,11 +4,12 @@ Every name here is invented. Passwords are printed because they are demo passwor
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from flask import current_app
 
+from .appointments.services import schedule_appointment, tirane_day, tirane_to_utc
 from .auth.services import create_staff
 from .console.services import enrol_survivor
 from .models import Organisation, Role, utcnow
@@ -25,6 +26,13 @@ CASE_MANAGERS = [
 ]
 # (nickname, username of the case manager)
 SURVIVORS = [("Lulja", "arta"), ("Ylli", "arta"), ("Dielli", "besnik")]
+# (nickname, days from today, time in Tirana, title, place)
+APPOINTMENTS = [
+    ("Lulja", 1, time(10, 30), "Takim në zyrë", "Zyra, kati i dytë"),
+    ("Lulja", 8, time(9, 0), "Kurs", "Qendra e formimit, salla 3"),
+    ("Ylli", 3, time(14, 0), "Vizitë", "Qendra shëndetësore nr. 2"),
+    ("Dielli", 2, time(11, 0), "Takim për punë", "Zyra e punësimit"),
+]
 
 # Each person's plan: the stage, whether it is agreed, and goals as
 # (template or None, own title, status, steps done, own steps in Albanian, days until the first step is due).
@@ -75,10 +83,16 @@ def load_demo(session, base_url: str) -> list[str]:
     for username, _first, password, _phone in CASE_MANAGERS:
         lines.append(f"  case manager  {username:8} password {password}")
     lines += ["", f"People in the programme enrol a phone once (valid for {hours} hours), then unlock with their PIN:"]
+    survivors = {}
     for nickname, manager in SURVIVORS:
         survivor, code = enrol_survivor(session, managers[manager], managers[manager], nickname, now, hours)
         _demo_plan(session, survivor, managers[manager], now, *PLANS[nickname])
+        survivors[nickname] = survivor
         lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol/{code}  (or type {code} at {base_url}/enrol)")
+    for nickname, days, at, title, place in APPOINTMENTS:
+        survivor = survivors[nickname]
+        starts_at = tirane_to_utc(tirane_day(now) + timedelta(days=days), at)
+        schedule_appointment(session, survivor.case_manager, survivor, starts_at, title, place, now)
     lines += [
         "",
         f"Service directory: {directory.services} services from {STARTER_DIRECTORY.name} (public at {base_url}/services).",

@@ -26,6 +26,13 @@ def deliver_push(session, at):
     return deliver_due_messages(session, at, load_vapid(config["VAPID_PRIVATE_KEY_FILE"]), config["VAPID_SUBJECT"])
 
 
+def send_reminders(session, at):
+    """Queue the push reminders of appointments that are due."""
+    from .appointments.services import send_due_reminders
+
+    return send_due_reminders(session, at, default_locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def purge(session, at):
     """Delete records past their retention period."""
     from .push.services import purge_old_messages
@@ -37,7 +44,8 @@ def purge(session, at):
     return counts
 
 
-TASKS = [deliver_push, purge]
+# Reminders first, so that the push they queue goes out in the same round.
+TASKS = [send_reminders, deliver_push, purge]
 
 
 def run_once() -> dict[str, dict]:

@@ -180,3 +180,11 @@ def goal(
     db.session.add(record)
     db.session.commit()
     return record
+def appointment(survivor: Survivor, starts_at=None, title: str = "Takim në zyrë", place: str = "Zyra, kati i dytë", now=None, by: Staff | None = None):
+    """An appointment (three days ahead unless told), with its reminders, as a case manager schedules it."""
+    from pwa.appointments.services import schedule_appointment
+
+    now = now or utcnow()
+    made = schedule_appointment(db.session, by or survivor.case_manager, survivor, starts_at or now + timedelta(days=3), title, place, now)
+    db.session.commit()
+    return made

@@ -1,11 +1,15 @@
 """Staff console forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField, URLField
+from wtforms import IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..models import Role
+from ..models.organisation import parse_reminder_hours
+
+# Reminders go at most a week ahead, and at most three per appointment.
+MAX_REMINDER_HOURS, MAX_REMINDERS = 168, 3
 
 PHONE_RULE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits only, for example 069 123 4567."))
 
@@ -99,3 +103,31 @@ class OrganisationSettingsForm(FlaskForm):
             NumberRange(min=5, max=240, message=_l("Choose between %(min)s and %(max)s minutes.")),
         ],
     )
+    helpline = StringField(
+        _l("Our help line, open 24 hours"),
+        description=_l("Shown on Contacts to everyone, also without internet. Leave it empty if there is none."),
+        filters=[lambda value: (value or "").strip() or None],
+        validators=[Optional(), PHONE_RULE],
+    )
+    reminder_hours = StringField(
+        _l("Reminders before an appointment (hours)"),
+        description=_l("One to three numbers of hours, separated by commas, for example 24, 2."),
+        validators=[DataRequired(_l("Write at least one number of hours."))],
+    )
+    appointment_retention_days = IntegerField(
+        _l("Delete past appointments after (days)"),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=1, max=365, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )
+
+    def validate_reminder_hours(self, field) -> None:
+        try:
+            offsets = parse_reminder_hours(field.data)
+        except ValueError:
+            offsets = []
+        hours = [int(offset.total_seconds() // 3600) for offset in offsets]
+        if not hours or len(hours) > MAX_REMINDERS or max(hours) > MAX_REMINDER_HOURS:
+            raise ValidationError(_l("Write one to three numbers of hours from 1 to 168, separated by commas, for example 24, 2."))
+        field.data = ",".join(str(h) for h in hours)

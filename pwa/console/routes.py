@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..access import get_survivor_or_404, visible_survivors
+from ..appointments.services import resync_organisation, upcoming_for
 from ..auth.services import create_staff, verify_secret, hash_secret
 from ..extensions import db
 from ..clock import now
@@ -73,7 +74,8 @@ def show_survivor(survivor_id: int):
     """One survivor's record (every view is audited)."""
     survivor = get_survivor_or_404(survivor_id)
     db.session.commit()
-    return render_template("console/survivor.html", survivor=survivor)
+    appointments = upcoming_for(db.session, survivor, now())
+    return render_template("console/survivor.html", survivor=survivor, appointments=appointments)
 
 
 @bp.post("/people/<int:survivor_id>/code")
@@ -155,11 +157,14 @@ def change_password():
 @bp.route("/organisation", methods=["GET", "POST"])
 @supervisor_required
 def organisation_settings():
-    """A supervisor sets the neutral app name, the quick-exit address and the idle locks."""
+    """A supervisor sets the neutral app name, the quick-exit address, the idle locks, the help line, reminders and retention."""
     organisation = current_user.organisation
     form = OrganisationSettingsForm(obj=organisation)
     if form.validate_on_submit():
+        offsets_before = organisation.reminder_offsets
         form.populate_obj(organisation)
+        if organisation.reminder_offsets != offsets_before:
+            resync_organisation(db.session, organisation, now())
         db.session.commit()
         flash(_("The settings are saved."))
         return redirect(url_for("console.organisation_settings"))

@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see every table."""
+from .appointments import Appointment, AppointmentReminder
 from .audit import AuditEvent
 from .directory import (
     DirectoryLanguage,
@@ -18,6 +19,8 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "Account",
+    "Appointment",
+    "AppointmentReminder",
     "AuditEvent",
     "CheckIn",
     "Device",

@@ -1,7 +1,7 @@
 """The organisation that runs a Dera deployment, and its settings."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,7 +22,24 @@ class Organisation(db.Model):
         default=ORGANISATION_DEFAULTS["idle_lock_survivor_minutes"]
     )
     idle_lock_staff_minutes: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["idle_lock_staff_minutes"])
+    helpline: Mapped[str | None] = mapped_column(String(30))
+    reminder_hours: Mapped[str] = mapped_column(String(40), default=ORGANISATION_DEFAULTS["reminder_hours"])
+    appointment_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["appointment_retention_days"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+    @property
+    def reminder_offsets(self) -> list[timedelta]:
+        """How long before an appointment each reminder goes, longest first."""
+        return parse_reminder_hours(self.reminder_hours)
+
+
+def parse_reminder_hours(text: str | None) -> list[timedelta]:
+    """``"24, 2"`` → [24 hours, 2 hours]: distinct, longest first; raises ValueError on anything else."""
+    hours = {int(part) for part in (text or "").replace(" ", "").split(",") if part}
+    if any(h <= 0 for h in hours):
+        raise ValueError("reminder hours must be positive")
+    return [timedelta(hours=h) for h in sorted(hours, reverse=True)]
 
 
 def default_organisation() -> Organisation | None:

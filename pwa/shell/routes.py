@@ -21,6 +21,7 @@ SHELL_ASSETS = (
     "js/enhance.js",
     "js/offline.js",
     "js/push.js",
+    "js/trusted-people.js",
     "vendor/htmx-2.0.11/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -33,7 +34,7 @@ SHELL_MODULES = ("js/directory.js",)
 PUBLIC_PAGES = ("/contacts", "/services")
 PUBLIC_DATA = ("/services/directory.json",)
 # Pages kept on the phone only when the person turns on "keep my plan on this phone".
-PRIVATE_PAGES = ("/today", "/plan", "/appointments")
+PRIVATE_PAGES = ("/today", "/plan", "/appointments", "/trusted-people")
 LANGUAGES = ("sq", "en")
 
 

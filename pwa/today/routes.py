@@ -2,6 +2,8 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from ..appointments.services import next_appointment
+from ..clock import now
 from ..extensions import db
 from ..plan.services import next_open_steps
 from ..security import survivor_required
@@ -12,5 +14,9 @@ bp = Blueprint("today", __name__)
 @bp.get("/today")
 @survivor_required
 def show_today():
-    """The large Ask for help button, then the next steps of my plan."""
-    return render_template("today/today.html", next_steps=next_open_steps(db.session, current_user))
+    """The large Ask for help button, then my next appointment and the next steps of my plan."""
+    return render_template(
+        "today/today.html",
+        next_steps=next_open_steps(db.session, current_user),
+        next_appointment=next_appointment(db.session, current_user, now()),
+    )

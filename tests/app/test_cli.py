@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from pwa.extensions import db
-from pwa.models import EnrolmentCode, Goal, Plan, Role, Staff, Step, Survivor
+from pwa.models import Appointment, EnrolmentCode, Goal, Plan, Role, Staff, Step, Survivor, utcnow
 
 
 def test_create_supervisor_makes_the_organisation_and_account(app):
@@ -52,3 +52,8 @@ def test_demo_plans_have_steps_done_and_a_reached_goal(app):
     app.test_cli_runner().invoke(args=["demo"])
     assert db.session.scalar(select(func.count(Step.id)).where(Step.done_at.is_not(None))) > 0
     assert db.session.scalar(select(func.count(Goal.id)).where(Goal.status == "reached")) >= 1
+def test_demo_people_have_upcoming_appointments(app):
+    app.test_cli_runner().invoke(args=["demo"])
+    appointments = db.session.scalars(select(Appointment)).all()
+    assert {a.survivor.nickname for a in appointments} == {"Lulja", "Ylli", "Dielli"}
+    assert all(a.starts_at > utcnow() and len(a.reminders) == 2 for a in appointments)

@@ -29,3 +29,9 @@ def test_old_codes_and_audit_events_go_recent_ones_stay(people):
 def test_purge_command(app, people):
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0 and "deleted" in result.output
+
+
+def test_past_appointments_are_purged_with_the_rest(people):
+    now = utcnow()
+    factories.appointment(people.lulja, now - timedelta(days=31), now=now - timedelta(days=40))
+    assert purge_expired_records(db.session, now, audit_days=730)["appointments"] == 1

@@ -2,8 +2,17 @@
 import pytest
 
 from pwa.extensions import db
+from tests import factories
 
-GOOD = {"app_name": "Kalendari", "exit_url": "https://www.meteo.example/tirana", "idle_lock_survivor_minutes": "3", "idle_lock_staff_minutes": "20"}
+GOOD = {
+    "app_name": "Kalendari",
+    "exit_url": "https://www.meteo.example/tirana",
+    "idle_lock_survivor_minutes": "3",
+    "idle_lock_staff_minutes": "20",
+    "helpline": "",
+    "reminder_hours": "24, 2",
+    "appointment_retention_days": "30",
+}
 
 
 def test_supervisor_changes_the_settings_and_every_page_follows(client, people, login_as):
@@ -15,7 +24,21 @@ def test_supervisor_changes_the_settings_and_every_page_follows(client, people, 
     assert "· Kalendari</title>" in html and 'data-exit-url="https://www.meteo.example/tirana"' in html
 
 
-@pytest.mark.parametrize("field,value", [("exit_url", "javascript:alert(1)"), ("exit_url", "http://plain.example"), ("idle_lock_survivor_minutes", "0"), ("app_name", "")])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("exit_url", "javascript:alert(1)"),
+        ("exit_url", "http://plain.example"),
+        ("idle_lock_survivor_minutes", "0"),
+        ("app_name", ""),
+        ("helpline", "call me"),
+        ("reminder_hours", "soon"),
+        ("reminder_hours", "0"),
+        ("reminder_hours", "200"),
+        ("reminder_hours", "48, 24, 6, 2"),
+        ("appointment_retention_days", "0"),
+    ],
+)
 def test_bad_settings_are_explained_and_nothing_changes(client, people, login_as, field, value):
     login_as(people.supervisor)
     response = client.post("/console/organisation", data={**GOOD, field: value})
@@ -27,3 +50,33 @@ def test_bad_settings_are_explained_and_nothing_changes(client, people, login_as
 def test_case_managers_cannot_change_settings(client, people, login_as):
     login_as(people.arta)
     assert client.post("/console/organisation", data=GOOD).status_code == 404
+
+
+def test_the_help_line_reminder_hours_and_retention_are_saved(client, people, login_as):
+    login_as(people.supervisor)
+    client.post("/console/organisation", data={**GOOD, "helpline": " 0800 1234 ", "reminder_hours": "2,48", "appointment_retention_days": "60"})
+    db.session.refresh(people.org)
+    assert (people.org.helpline, people.org.reminder_hours, people.org.appointment_retention_days) == ("0800 1234", "48,2", 60)
+
+
+def test_an_empty_help_line_is_none(client, people, login_as):
+    people.org.helpline = "0800 1234"
+    db.session.commit()
+    login_as(people.supervisor)
+    client.post("/console/organisation", data=GOOD)
+    db.session.refresh(people.org)
+    assert people.org.helpline is None
+
+
+def test_a_bad_reminder_hours_message_is_in_albanian(client, people, login_as):
+    login_as(people.supervisor)
+    html = client.post("/console/organisation", data={**GOOD, "reminder_hours": "nesër"}).get_data(as_text=True)
+    assert "Shkruaj një deri në tre numra orësh" in html and 'value="nesër"' in html
+
+
+def test_new_reminder_hours_remake_the_reminders_of_upcoming_appointments(client, people, login_as):
+    appointment = factories.appointment(people.lulja)
+    login_as(people.supervisor)
+    client.post("/console/organisation", data={**GOOD, "reminder_hours": "3"})
+    db.session.refresh(appointment)
+    assert [(r.offset_minutes, r.status) for r in appointment.reminders] == [(180, "queued")]

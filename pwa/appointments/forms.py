@@ -1,0 +1,93 @@
+"""The appointment form: a date and time in Tirana, a neutral title and a short place."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form, StringField, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp
+
+from ..clock import now
+from .services import TIRANE, tirane_to_utc
+
+_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+# How far ahead an appointment may be scheduled.
+MAX_AHEAD = timedelta(days=366)
+
+
+class AppointmentForm(FlaskForm):
+    day = StringField(
+        _l("Date"),
+        validators=[DataRequired(_l("Choose a date.")), Regexp(_DATE, message=_l("Write the date as year-month-day, for example 2026-05-14."))],
+    )
+    time = StringField(
+        _l("Time"),
+        description=_l("Tirana time, for example 14:30."),
+        validators=[DataRequired(_l("Choose a time.")), Regexp(_TIME, message=_l("Write the time as hours and minutes, for example 14:30."))],
+    )
+    title = StringField(
+        _l("Title"),
+        description=_l("Neutral words that are safe on a phone, for example “Meeting” or “Visit”. The person sees it in the app."),
+        validators=[DataRequired(_l("Write a title.")), Length(max=60, message=_l("At most %(max)d characters."))],
+    )
+    place = StringField(
+        _l("Place"),
+        description=_l("A few words, for example “Office, second floor”."),
+        validators=[DataRequired(_l("Write a place.")), Length(max=80, message=_l("At most %(max)d characters."))],
+    )
+
+    starts_at: datetime | None = None
+
+    def validate_day(self, field) -> None:
+        match = _DATE.match(field.data or "")
+        if match:
+            try:
+                date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise ValidationError(_l("There is no such date. Check the day and the month.")) from None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the moment they make: not in the past, not more than a year ahead."""
+        if not super().validate(extra_validators):
+            return False
+        day = date(*(int(part) for part in _DATE.match(self.day.data).groups()))
+        hour, minute = (int(part) for part in _TIME.match(self.time.data).groups())
+        starts_at = tirane_to_utc(day, clock_time(hour, minute))
+        current = now()
+        if starts_at <= current:
+            self.time.errors.append(_l("Choose a time that has not passed yet."))
+            return False
+        if starts_at > current + MAX_AHEAD:
+            self.day.errors.append(_l("Choose a date within the next year."))
+            return False
+        self.starts_at = starts_at
+        return True
+
+    def fill_from(self, appointment) -> None:
+        """Show an appointment's time in Tirana, its title and its place."""
+        local = appointment.starts_at.astimezone(TIRANE)
+        self.day.data, self.time.data = local.date().isoformat(), local.strftime("%H:%M")
+        self.title.data, self.place.data = appointment.title, appointment.place
+
+
+class DayForm(Form):
+    """The day to show in the staff's list (sent with GET, so no form token)."""
+
+    day = StringField(
+        _l("Day"),
+        validators=[DataRequired(_l("Choose a date.")), Regexp(_DATE, message=_l("Write the date as year-month-day, for example 2026-05-14."))],
+    )
+
+    parsed: date | None = None
+
+    def validate_day(self, field) -> None:
+        match = _DATE.match(field.data or "")
+        if match:
+            try:
+                self.parsed = date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise ValidationError(_l("There is no such date. Check the day and the month.")) from None

@@ -1,0 +1,66 @@
+"""Appointments a case manager schedules for a survivor, and the reminders they send."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..crypto import EncryptedText
+from ..extensions import db
+from .people import Staff, Survivor
+from .types import UTCDateTime, utcnow
+
+
+class Appointment(db.Model):
+    """A meeting at a set time and place; the title and place are encrypted at rest."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("survivor.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    title: Mapped[str] = mapped_column(EncryptedText)
+    place: Mapped[str] = mapped_column(EncryptedText)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cant_come_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    survivor: Mapped[Survivor] = relationship()
+    created_by: Mapped[Staff | None] = relationship()
+    reminders: Mapped[list["AppointmentReminder"]] = relationship(
+        back_populates="appointment", cascade="all, delete-orphan", passive_deletes=True, order_by="AppointmentReminder.offset_minutes.desc()"
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def cant_come(self) -> bool:
+        return self.cant_come_at is not None
+
+
+class AppointmentReminder(db.Model):
+    """One reminder of one appointment, at one of the organisation's offsets.
+
+    ``status`` is queued until the dispatcher handles it, then sent (put in the
+    push outbox), skipped (cancelled, too late, or reminders off) or failed.
+    """
+
+    __table_args__ = (UniqueConstraint("appointment_id", "offset_minutes"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
+    offset_minutes: Mapped[int] = mapped_column()
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    appointment: Mapped[Appointment] = relationship(back_populates="reminders")
+
+    @property
+    def offset(self) -> timedelta:
+        return timedelta(minutes=self.offset_minutes)

@@ -1,0 +1,190 @@
+"""The reminder dispatcher, end to end: real encrypted web push to a local push service, at a frozen time."""
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from pwa.appointments import services
+from pwa.extensions import db
+from pwa.jobs import claim
+from pwa.models import AppointmentReminder, PushMessage, PushSubscription
+from pwa.push import services as push_services
+from pwa.push.keys import load_vapid
+from tests import factories
+
+NOW = datetime(2026, 5, 11, 8, 0, tzinfo=timezone.utc)  # Monday 10:00 in Tirana
+STARTS = datetime(2026, 5, 12, 12, 30, tzinfo=timezone.utc)  # Tuesday 14:30 in Tirana
+DAY_BEFORE, TWO_HOURS_BEFORE = STARTS - timedelta(hours=24), STARTS - timedelta(hours=2)
+
+
+class Clock:
+    """The app's clock, frozen at a time the test moves."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+
+@pytest.fixture
+def clock(app):
+    app.config["CLOCK"] = frozen = Clock(NOW)
+    return frozen
+
+
+@pytest.fixture
+def subscribed(app, people, push_service):
+    browser = push_service.browser()
+    push_services.save_subscription(db.session, people.lulja, browser.endpoint, browser.p256dh, browser.auth_b64, NOW)
+    db.session.commit()
+    return browser
+
+
+def _post_json(client, url, body):
+    page = client.get("/no-such-page").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="')[1].split('"')[0]
+    return client.post(url, json=body, headers={"X-CSRFToken": token}, no_csrf=True)
+
+
+def _run_worker(app, clock, at):
+    clock.at = at
+    return app.test_cli_runner().invoke(args=["worker", "--once"])
+
+
+def _deliver(app, at):
+    vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
+    return push_services.deliver_due_messages(db.session, at, vapid, "mailto:test@dera.invalid")
+
+
+def test_a_scheduled_appointment_reminds_her_phone_with_neutral_text(app, client, people, login_as, push_service, clock):
+    browser = push_service.browser()
+    login_as(people.lulja)
+    assert _post_json(client, "/push/subscriptions", browser.subscription_json()).status_code == 201
+    login_as(people.arta)
+    form = {"day": "2026-05-12", "time": "14:30", "title": "Vizitë te mjeku", "place": "Rruga e Kavajës 5"}
+    assert client.post(f"/console/people/{people.lulja.id}/appointments/new", data=form).status_code == 302
+    result = _run_worker(app, clock, DAY_BEFORE + timedelta(minutes=1))
+    assert result.exit_code == 0, result.output
+    received = browser.received()[0]
+    assert received.headers["content-encoding"] == "aes128gcm" and b"nes" not in received.body
+    appointment_id = db.session.scalar(select(AppointmentReminder.appointment_id))
+    assert browser.messages() == [
+        {"title": "Dera", "body": "Ke një kujtesë: nesër, ora 14:30", "url": f"/appointments/{appointment_id}", "tag": f"reminder-{appointment_id}"}
+    ]
+
+
+def test_the_text_never_carries_place_person_or_title(app, people, subscribed, clock):
+    factories.appointment(people.lulja, STARTS, title="Vizitë te mjeku", place="Rruga e Kavajës", now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    text = str(subscribed.messages())
+    for secret in ("mjeku", "Kavaj", "Lulja", "Arta", "Vizit"):
+        assert secret not in text
+
+
+def test_the_reminder_is_in_her_language(app, people, subscribed, clock):
+    people.lulja.locale = "en"
+    db.session.commit()
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    assert subscribed.messages()[0]["body"] == "You have a reminder: today at 14:30"
+
+
+def test_ttl_lasts_until_the_start_and_the_near_reminder_is_urgent(app, people, subscribed, clock):
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    headers = subscribed.received()[0].headers
+    assert headers["ttl"] == str(2 * 3600) and headers["urgency"] == "high"
+
+
+def test_nothing_goes_before_its_time(app, people, subscribed, clock):
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, DAY_BEFORE - timedelta(minutes=1))
+    assert subscribed.messages() == []
+
+
+def test_each_offset_reminds_once(app, people, subscribed, clock):
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    for at in (DAY_BEFORE, DAY_BEFORE + timedelta(minutes=1), TWO_HOURS_BEFORE, TWO_HOURS_BEFORE + timedelta(minutes=1)):
+        _run_worker(app, clock, at)
+    assert [m["body"] for m in subscribed.messages()] == ["Ke një kujtesë: nesër, ora 14:30", "Ke një kujtesë: sot, ora 14:30"]
+    assert db.session.scalars(select(AppointmentReminder.status)).all() == ["sent", "sent"]
+
+
+def test_a_reminder_is_never_sent_late(app, people, subscribed):
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    counts = services.send_due_reminders(db.session, STARTS + timedelta(minutes=1))
+    assert counts == {"sent": 0, "skipped": 2, "failed": 0}
+    assert db.session.scalar(select(func.count(PushMessage.id))) == 0
+
+
+def test_when_two_are_due_at_once_only_the_nearer_goes(app, people, subscribed):
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    assert services.send_due_reminders(db.session, TWO_HOURS_BEFORE + timedelta(minutes=30)) == {"sent": 1, "skipped": 1, "failed": 0}
+    _deliver(app, TWO_HOURS_BEFORE + timedelta(minutes=30))
+    assert [m["body"] for m in subscribed.messages()] == ["Ke një kujtesë: sot, ora 14:30"]
+
+
+@pytest.mark.parametrize("answer", ["cancelled_at", "cant_come_at"])
+def test_no_reminder_for_a_cancelled_appointment_or_when_she_cannot_come(app, people, subscribed, answer):
+    appointment = factories.appointment(people.lulja, STARTS, now=NOW)
+    setattr(appointment, answer, NOW)
+    db.session.commit()
+    assert services.send_due_reminders(db.session, DAY_BEFORE) == {"sent": 0, "skipped": 1, "failed": 0}
+
+
+def test_with_reminders_off_the_reminder_is_skipped(app, people):
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    assert services.send_due_reminders(db.session, DAY_BEFORE) == {"sent": 0, "skipped": 1, "failed": 0}
+    assert db.session.scalar(select(AppointmentReminder.status).where(AppointmentReminder.offset_minutes == 24 * 60)) == "skipped"
+
+
+def test_a_410_removes_the_subscription(app, people, subscribed, clock):
+    subscribed.answer_next(410)
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    assert db.session.scalar(select(func.count(PushSubscription.id))) == 0
+    assert subscribed.messages() == []
+
+
+def test_a_500_is_retried_through_the_outbox(app, people, subscribed, clock):
+    subscribed.answer_next(500)
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    assert subscribed.messages() == [] and db.session.scalar(select(PushMessage.status)) == "retry"
+    _run_worker(app, clock, TWO_HOURS_BEFORE + timedelta(seconds=31))
+    assert [m["body"] for m in subscribed.messages()] == ["Ke një kujtesë: sot, ora 14:30"]
+
+
+def test_two_dispatchers_at_once_send_each_reminder_exactly_once(app, people, subscribed):
+    for n in range(10):
+        factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
+    at = STARTS - timedelta(hours=1)  # every 2-hour reminder is due and none is late
+
+    def dispatch():
+        with app.app_context():
+            services.send_due_reminders(db.session, at, limit=3)
+            services.send_due_reminders(db.session, at, limit=50)
+
+    threads = [threading.Thread(target=dispatch) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent = db.session.scalars(select(AppointmentReminder.appointment_id).where(AppointmentReminder.status == "sent")).all()
+    assert len(sent) == len(set(sent)) == 10
+    assert db.session.scalar(select(func.count(PushMessage.id))) == 10
+    _deliver(app, at)
+    assert len(subscribed.messages()) == 10
+
+
+def test_a_reminder_remade_while_a_worker_holds_it_is_not_sent_for_the_old_time(app, people, subscribed):
+    appointment = factories.appointment(people.lulja, STARTS, now=NOW)
+    held = claim(db.session, AppointmentReminder, AppointmentReminder.offset_minutes == 120, TWO_HOURS_BEFORE)[0]
+    token = held.claimed_by
+    services.change_appointment(db.session, appointment, STARTS + timedelta(days=1), "Takim", "Zyra", TWO_HOURS_BEFORE)
+    db.session.commit()
+    assert services._finish(db.session, held, token, "sent", TWO_HOURS_BEFORE) is False
+    db.session.commit()
+    assert db.session.scalar(select(AppointmentReminder.status).where(AppointmentReminder.offset_minutes == 120)) == "queued"
