@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ..models import AuditEvent, PushSubscription, Survivor
+from ..models import Appointment, AuditEvent, PushSubscription, Survivor
 from ..plan.vocabulary import goal_title, step_text
 
 
@@ -34,6 +34,16 @@ def my_data(session, survivor: Survivor) -> dict:
             ),
         },
         "plan": None,
+        "appointments": [
+            {
+                "starts_at": _iso(a.starts_at),
+                "title": a.title,
+                "place": a.place,
+                "cancelled": a.cancelled_at is not None,
+                "cant_come": a.cant_come_at is not None,
+            }
+            for a in session.scalars(select(Appointment).where(Appointment.survivor_id == survivor.id).order_by(Appointment.starts_at))
+        ],
     }
     plan = survivor.plan
     if plan is not None:

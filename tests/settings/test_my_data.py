@@ -70,3 +70,15 @@ def test_staff_cannot_reach_these_pages(client, people, login_as):
     login_as(people.arta)
     for path in ("/settings/my-data", "/settings/my-data.json", "/settings/delete"):
         assert client.get(path).status_code == 404
+
+
+def test_appointments_are_in_her_copy_and_go_with_her_data(client, people, login_as, course):
+    from pwa.models import Appointment
+
+    factories.appointment(people.lulja, title="Te mjeku", place="Qendra shëndetësore")
+    lulja_id = people.lulja.id
+    login_as(people.lulja)
+    data = json.loads(client.get("/settings/my-data.json").get_data(as_text=True))
+    assert [(a["title"], a["place"]) for a in data["appointments"]] == [("Te mjeku", "Qendra shëndetësore")]
+    client.post("/settings/delete", data={"pin": factories.PIN})
+    assert db.session.scalar(select(func.count(Appointment.id)).where(Appointment.survivor_id == lulja_id)) == 0
