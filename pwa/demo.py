@@ -64,7 +64,7 @@ def load_demo(session, base_url: str) -> list[str]:
     hours = current_app.config["ENROLMENT_HOURS"]
     organisation = Organisation(name="Qendra Demo")
     session.add(organisation)
-    supervisor = create_staff(session, organisation, SUPERVISOR[0], SUPERVISOR[1], SUPERVISOR[2], Role.SUPERVISOR)
+    create_staff(session, organisation, SUPERVISOR[0], SUPERVISOR[1], SUPERVISOR[2], Role.SUPERVISOR)
     managers = {}
     for username, first_name, password, phone in CASE_MANAGERS:
         managers[username] = create_staff(session, organisation, username, first_name, password, Role.CASE_MANAGER)

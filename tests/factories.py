@@ -7,7 +7,6 @@ from datetime import timedelta
 from functools import lru_cache
 
 from pwa.auth import services as auth_services
-from pwa.console import services as console_services
 from pwa.extensions import db
 from pwa.models import Goal, Organisation, Plan, Role, Staff, Step, Survivor, utcnow
 from pwa.security import DEVICE_COOKIE

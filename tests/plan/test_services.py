@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select, text
 
 from pwa.extensions import db
-from pwa.models import Plan, Step
+from pwa.models import Plan
 from pwa.plan import services
 from tests import factories
 from tests.plan.conftest import NOW
@@ -81,7 +81,8 @@ def test_a_goal_edit_from_an_old_version_changes_nothing(course):
 
 def test_moving_a_goal_up_within_its_stage(people):
     factories.plan(people.lulja, "crisis")
-    first, second = factories.goal(people.lulja, "First"), factories.goal(people.lulja, "Second")
+    factories.goal(people.lulja, "First")
+    second = factories.goal(people.lulja, "Second")
     services.move_goal(db.session, second, "up")
     db.session.commit()
     assert [g.title for g in services.find_plan(db.session, people.lulja).goals] == ["Second", "First"]

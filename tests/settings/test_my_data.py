@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 
 from pwa.extensions import db
 from pwa.models import AuditEvent, Device, Goal, Plan, Survivor
-from pwa.security import DEVICE_COOKIE
 from tests import factories
 
 
