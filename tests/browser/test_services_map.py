@@ -65,7 +65,7 @@ def test_filter_by_need_and_town_and_search_by_word(phone, directory):
     page = phone.page
     page.goto("/services")
     expect(page.get_by_role("heading", level=1)).to_have_text("Shërbimet")
-    page.get_by_label("Çfarë të duhet?").select_option(label="Mbështetje psikologjike")
+    page.get_by_label("Çfarë të duhet?").select_option(label="Mbështetja emocionale")
     page.get_by_role("button", name="Shfaq").click()
     expect(page.locator("#service-list li")).to_have_count(2)
     assert set(_names(page)) == {"Qendra Vatra", "Linja e këshillimit – 116 117"}
@@ -207,7 +207,7 @@ def test_a_supervisor_edits_the_directory_on_a_laptop(open_browser, live, direct
     expect(page.get_by_label("Emri i shërbimit")).to_have_value("Këshillim për punë")
     assert axe_violations(page) == []
     screenshot(page, "services-console-errors")
-    page.get_by_label("Punë dhe të ardhura").check()
+    page.get_by_label("Puna dhe të ardhurat").check()
     page.get_by_label("Shërbim për të gjithë").check()
     page.get_by_label("Gjerësia gjeografike").fill("42.0683")
     page.get_by_label("Gjatësia gjeografike").fill("19.5126")
