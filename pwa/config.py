@@ -20,6 +20,12 @@ ORGANISATION_DEFAULTS = {
     # Minutes without activity before the PIN or password is asked again.
     "idle_lock_survivor_minutes": 5,
     "idle_lock_staff_minutes": 30,
+    # A help request nobody has seen goes to the duty queue after this long, by how soon she needs help.
+    "help_escalate_now_minutes": 30,
+    "help_escalate_today_hours": 4,
+    "help_escalate_week_days": 2,
+    # Resolved and withdrawn help requests are deleted after this many days.
+    "help_retention_days": 90,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.
@@ -30,6 +36,8 @@ ENROLMENT_HOURS = 72
 DEVICE_COOKIE_DAYS = 365
 # Staff audit events are kept this many days.
 AUDIT_RETENTION_DAYS = 730
+# A help request kept on the phone while offline can still be sent this many days later.
+HELP_QUEUE_TOKEN_DAYS = 7
 
 
 class ConfigError(RuntimeError):
@@ -100,6 +108,7 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "ENROLMENT_HOURS": ENROLMENT_HOURS,
         "DEVICE_COOKIE_DAYS": DEVICE_COOKIE_DAYS,
         "AUDIT_RETENTION_DAYS": AUDIT_RETENTION_DAYS,
+        "HELP_QUEUE_TOKEN_DAYS": HELP_QUEUE_TOKEN_DAYS,
         "HSTS": production,
         # Web push: the VAPID private key lives in a file outside the database.
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
+from .help import HelpRequest
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
 from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEvent",
     "Device",
     "EnrolmentCode",
+    "HelpRequest",
     "Organisation",
     "PushMessage",
     "PushSubscription",

@@ -22,6 +22,10 @@ class Organisation(db.Model):
         default=ORGANISATION_DEFAULTS["idle_lock_survivor_minutes"]
     )
     idle_lock_staff_minutes: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["idle_lock_staff_minutes"])
+    help_escalate_now_minutes: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_now_minutes"])
+    help_escalate_today_hours: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_today_hours"])
+    help_escalate_week_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_week_days"])
+    help_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_retention_days"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
