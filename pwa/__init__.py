@@ -37,6 +37,7 @@ def setup_blueprints(app: Flask) -> None:
     from .console.routes import bp as console_bp
     from .contacts.routes import bp as contacts_bp
     from .health import bp as health_bp
+    from .help.inbox_routes import bp as inbox_bp
     from .help.routes import bp as help_bp
     from .plan.routes import bp as plan_bp
     from .push.routes import bp as push_bp
@@ -45,7 +46,7 @@ def setup_blueprints(app: Flask) -> None:
     from .settings.routes import bp as settings_bp
     from .today.routes import bp as today_bp
 
-    for blueprint in (auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp, console_bp, health_bp, push_bp, shell_bp):
+    for blueprint in (auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, settings_bp, console_bp, inbox_bp, health_bp, push_bp, shell_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_
 
+from .help.services import purge_closed_requests
 from .models import AuditEvent, EnrolmentCode
 
 # Used or expired enrolment codes are kept this long, so staff can see that a code was used.
@@ -12,7 +13,8 @@ ENROLMENT_CODE_DAYS = 30
 
 
 def purge_expired_records(session, now: datetime, audit_days: int) -> dict[str, int]:
-    """Delete old enrolment codes and audit events; return how many of each went."""
+    """Delete old enrolment codes, audit events and closed help requests; return how many of each went."""
+
     code_cutoff = now - timedelta(days=ENROLMENT_CODE_DAYS)
     codes = session.execute(
         delete(EnrolmentCode).where(
@@ -20,4 +22,5 @@ def purge_expired_records(session, now: datetime, audit_days: int) -> dict[str, 
         )
     ).rowcount
     audit = session.execute(delete(AuditEvent).where(AuditEvent.at < now - timedelta(days=audit_days))).rowcount
-    return {"enrolment_codes": codes, "audit_events": audit}
+    help_requests = purge_closed_requests(session, now)
+    return {"enrolment_codes": codes, "audit_events": audit, "help_requests": help_requests}

@@ -16,8 +16,11 @@ from .models import Staff, Survivor, default_organisation
 DEVICE_COOKIE = "dera_device"
 _LAST_SEEN = "seen"
 
-# Requests that neither count as activity nor need the idle lock.
-_PASSIVE_ENDPOINTS = {"static", "health.healthz", "auth.exit", "auth.exit_beacon"}
+# Requests that neither count as activity nor need the idle lock (the help queue
+# authenticates itself: see ``help.routes.send_queued_request``).
+_PASSIVE_ENDPOINTS = {"static", "health.healthz", "auth.exit", "auth.exit_beacon", "help.send_queued_request"}
+# Requests a page makes by itself (polling): the idle lock applies, but they are not activity.
+_BACKGROUND_ENDPOINTS = {"help.show_request_status", "inbox.show_inbox_list"}
 
 
 def init_app(app) -> None:
@@ -82,7 +85,8 @@ def _enforce_idle_lock():
             session["next"] = request.full_path.rstrip("?")
         target = url_for("auth.login" if is_staff else "auth.unlock")
         return redirect_to(target)
-    session[_LAST_SEEN] = now
+    if request.endpoint not in _BACKGROUND_ENDPOINTS:
+        session[_LAST_SEEN] = now
     return None
 
 

@@ -26,6 +26,13 @@ def deliver_push(session, at):
     return deliver_due_messages(session, at, load_vapid(config["VAPID_PRIVATE_KEY_FILE"]), config["VAPID_SUBJECT"])
 
 
+def escalate_help(session, at):
+    """Send help requests nobody saw in time to the duty queue."""
+    from .help.services import escalate_overdue_requests
+
+    return {"escalated": escalate_overdue_requests(session, at)}
+
+
 def purge(session, at):
     """Delete records past their retention period."""
     from .push.services import purge_old_messages
@@ -37,7 +44,8 @@ def purge(session, at):
     return counts
 
 
-TASKS = [deliver_push, purge]
+# Escalation first, so its notifications go out in the same round.
+TASKS = [escalate_help, deliver_push, purge]
 
 
 def run_once() -> dict[str, dict]:
