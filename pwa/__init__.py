@@ -43,6 +43,7 @@ def setup_blueprints(app: Flask) -> None:
     from .console.routes import bp as console_bp
     from .contacts.routes import bp as contacts_bp
     from .health import bp as health_bp
+    from .help.inbox_routes import bp as inbox_bp
     from .help.routes import bp as help_bp
     from .plan.editor import bp as plan_editor_bp
     from .plan.routes import bp as plan_bp
@@ -55,7 +56,7 @@ def setup_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, appointments_bp, settings_bp,
-        console_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
+        console_bp, inbox_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -2,7 +2,9 @@
 
 A survivor is visible to her case manager, to the colleague named as that case
 manager's delegate while she is away, and to the supervisors of the same
-organisation. Anyone else gets 404, as if the record did not exist.
+organisation. A case manager on duty also sees the people whose help request
+went to the duty queue, until that request is closed. Anyone else gets 404,
+as if the record did not exist.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from .extensions import db
-from .models import Staff, Survivor, audit
+from .models import HelpRequest, Staff, Survivor, audit
+from .models.help import OPEN_STATUSES
 
 
 def visible_survivors(staff: Staff) -> Select:
@@ -21,12 +24,14 @@ def visible_survivors(staff: Staff) -> Select:
     if staff.is_supervisor:
         return query
     manager = aliased(Staff)
-    return query.join(manager, Survivor.case_manager_id == manager.id).where(
-        or_(
-            Survivor.case_manager_id == staff.id,
-            and_(manager.away.is_(True), manager.delegate_id == staff.id),
-        )
-    )
+    rules = [
+        Survivor.case_manager_id == staff.id,
+        and_(manager.away.is_(True), manager.delegate_id == staff.id),
+    ]
+    if staff.on_duty:
+        escalated = select(HelpRequest.survivor_id).where(HelpRequest.escalated_at.is_not(None), HelpRequest.status.in_(OPEN_STATUSES))
+        rules.append(Survivor.id.in_(escalated))
+    return query.join(manager, Survivor.case_manager_id == manager.id).where(or_(*rules))
 
 
 def can_see(staff: Staff, survivor: Survivor) -> bool:

@@ -26,6 +26,12 @@ ORGANISATION_DEFAULTS = {
     "reminder_hours": "24,2",
     # Days a past appointment is kept before it is deleted.
     "appointment_retention_days": 30,
+    # A help request nobody has seen goes to the duty queue after this long, by how soon she needs help.
+    "help_escalate_now_minutes": 30,
+    "help_escalate_today_hours": 4,
+    "help_escalate_week_days": 2,
+    # Resolved and withdrawn help requests are deleted after this many days.
+    "help_retention_days": 90,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.
@@ -40,6 +46,8 @@ AUDIT_RETENTION_DAYS = 730
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_ATTRIBUTION = "© OpenStreetMap"
 TILE_ATTRIBUTION_URL = "https://www.openstreetmap.org/copyright"
+# A help request kept on the phone while offline can still be sent this many days later.
+HELP_QUEUE_TOKEN_DAYS = 7
 
 
 class ConfigError(RuntimeError):
@@ -115,6 +123,7 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "TILE_URL": env.get("DERA_TILE_URL") or TILE_URL,
         "TILE_ATTRIBUTION": env.get("DERA_TILE_ATTRIBUTION") or TILE_ATTRIBUTION,
         "TILE_ATTRIBUTION_URL": env.get("DERA_TILE_ATTRIBUTION_URL") or TILE_ATTRIBUTION_URL,
+        "HELP_QUEUE_TOKEN_DAYS": HELP_QUEUE_TOKEN_DAYS,
         "HSTS": production,
         # Web push: the VAPID private key lives in a file outside the database.
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_
 
 from .appointments.services import purge_past_appointments
+from .help.services import purge_closed_requests
 from .models import AuditEvent, EnrolmentCode
 
 # Used or expired enrolment codes are kept this long, so staff can see that a code was used.
@@ -13,7 +14,7 @@ ENROLMENT_CODE_DAYS = 30
 
 
 def purge_expired_records(session, now: datetime, audit_days: int) -> dict[str, int]:
-    """Delete old enrolment codes, audit events and past appointments; return how many of each went."""
+    """Delete old enrolment codes, audit events, past appointments and closed help requests; return how many went."""
     code_cutoff = now - timedelta(days=ENROLMENT_CODE_DAYS)
     codes = session.execute(
         delete(EnrolmentCode).where(
@@ -21,4 +22,9 @@ def purge_expired_records(session, now: datetime, audit_days: int) -> dict[str, 
         )
     ).rowcount
     audit = session.execute(delete(AuditEvent).where(AuditEvent.at < now - timedelta(days=audit_days))).rowcount
-    return {"enrolment_codes": codes, "audit_events": audit, "appointments": purge_past_appointments(session, now)}
+    return {
+        "enrolment_codes": codes,
+        "audit_events": audit,
+        "appointments": purge_past_appointments(session, now),
+        "help_requests": purge_closed_requests(session, now),
+    }

@@ -17,9 +17,14 @@ from .models import Staff, Survivor, default_organisation
 DEVICE_COOKIE = "dera_device"
 _LAST_SEEN = "seen"
 
-# Requests that neither count as activity nor need the idle lock.
-# The directory's JSON is fetched by the page's scripts, not by the person.
-_PASSIVE_ENDPOINTS = {"static", "health.healthz", "auth.exit", "auth.exit_beacon", "services_map.directory_json"}
+# Requests that neither count as activity nor need the idle lock: the directory's JSON is
+# fetched by the page's scripts, and the help queue authenticates itself
+# (see ``help.routes.send_queued_request``).
+_PASSIVE_ENDPOINTS = {
+    "static", "health.healthz", "auth.exit", "auth.exit_beacon", "services_map.directory_json", "help.send_queued_request",
+}
+# Requests a page makes by itself (polling): the idle lock applies, but they are not activity.
+_BACKGROUND_ENDPOINTS = {"help.show_request_status", "inbox.show_inbox_list"}
 
 
 def init_app(app) -> None:
@@ -84,7 +89,8 @@ def _enforce_idle_lock():
             session["next"] = request.full_path.rstrip("?")
         target = url_for("auth.login" if is_staff else "auth.unlock")
         return redirect_to(target)
-    session[_LAST_SEEN] = now
+    if request.endpoint not in _BACKGROUND_ENDPOINTS:
+        session[_LAST_SEEN] = now
     return None
 
 

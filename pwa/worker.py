@@ -31,6 +31,11 @@ def send_reminders(session, at):
     from .appointments.services import send_due_reminders
 
     return send_due_reminders(session, at, default_locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+def escalate_help(session, at):
+    """Send help requests nobody saw in time to the duty queue."""
+    from .help.services import escalate_overdue_requests
+
+    return {"escalated": escalate_overdue_requests(session, at)}
 
 
 def purge(session, at):
@@ -44,8 +49,8 @@ def purge(session, at):
     return counts
 
 
-# Reminders first, so that the push they queue goes out in the same round.
-TASKS = [send_reminders, deliver_push, purge]
+# Reminders and escalation first, so that the push they queue goes out in the same round.
+TASKS = [send_reminders, escalate_help, deliver_push, purge]
 
 
 def run_once() -> dict[str, dict]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from pwa.auth import services as auth_services
 from pwa.extensions import db
-from pwa.models import Goal, Organisation, Plan, Role, Staff, Step, Survivor, utcnow
+from pwa.models import Goal, HelpRequest, Organisation, Plan, Role, Staff, Step, Survivor, utcnow
 from pwa.security import DEVICE_COOKIE
 
 PASSWORD = "correct horse battery"
@@ -78,6 +78,17 @@ def small_organisation(org: Organisation) -> SmallOrganisation:
     arta = staff(org, "arta", work_phone="069 000 0001")
     besnik = staff(org, "besnik")
     return SmallOrganisation(org, supervisor, arta, besnik, survivor(arta, "Lulja"), survivor(besnik, "Dielli"))
+
+
+def help_request(survivor: Survivor, urgency: str = "now", now=None, setback: str = "health", contact: str = "call", note=None, key=None) -> HelpRequest:
+    """A help request as she sends it: stored, routed, with its notifications queued."""
+    from pwa.help import services as help_services
+
+    request, _created = help_services.create_help_request(
+        db.session, survivor, key or help_services.new_key(), setback, urgency, contact, note, now or utcnow()
+    )
+    db.session.commit()
+    return request
 
 
 def sign_in_staff(client, person: Staff, password: str | None = None):

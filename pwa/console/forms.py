@@ -131,3 +131,32 @@ class OrganisationSettingsForm(FlaskForm):
         if not hours or len(hours) > MAX_REMINDERS or max(hours) > MAX_REMINDER_HOURS:
             raise ValidationError(_l("Write one to three numbers of hours from 1 to 168, separated by commas, for example 24, 2."))
         field.data = ",".join(str(h) for h in hours)
+    help_escalate_now_minutes = IntegerField(
+        _l("Requests for help now: after (minutes)"),
+        validators=[
+            InputRequired(_l("Write a number of minutes.")),
+            NumberRange(min=5, max=240, message=_l("Choose between %(min)s and %(max)s minutes.")),
+        ],
+    )
+    help_escalate_today_hours = IntegerField(
+        _l("Requests for help today: after (hours)"),
+        validators=[
+            InputRequired(_l("Write a number of hours.")),
+            NumberRange(min=1, max=24, message=_l("Choose between %(min)s and %(max)s hours.")),
+        ],
+    )
+    help_escalate_week_days = IntegerField(
+        _l("Requests for help this week: after (days)"),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=1, max=7, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )
+    help_retention_days = IntegerField(
+        _l("Delete closed help requests after (days)"),
+        description=_l("Resolved and withdrawn requests, with their notes."),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=7, max=365, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )

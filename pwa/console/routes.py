@@ -1,7 +1,7 @@
 """The staff console: caseload, enrolment, a survivor's record, staff accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
@@ -13,6 +13,8 @@ from ..auth.services import create_staff, verify_secret, hash_secret
 from ..extensions import db
 from ..clock import now
 from ..models import Role, Staff, Survivor, staff_by_username
+from ..help import services as help_services
+from ..help.forms import AwayForm
 from ..security import staff_required, supervisor_required
 from . import services
 from .forms import ChangePasswordForm, EnrolSurvivorForm, OrganisationSettingsForm, StaffAccountForm
@@ -75,7 +77,10 @@ def show_survivor(survivor_id: int):
     survivor = get_survivor_or_404(survivor_id)
     db.session.commit()
     appointments = upcoming_for(db.session, survivor, now())
-    return render_template("console/survivor.html", survivor=survivor, appointments=appointments)
+    help_requests = help_services.requests_of(db.session, survivor)
+    return render_template(
+        "console/survivor.html", survivor=survivor, appointments=appointments, help_requests=help_requests, at=now()
+    )
 
 
 @bp.post("/people/<int:survivor_id>/code")
@@ -169,3 +174,42 @@ def organisation_settings():
         flash(_("The settings are saved."))
         return redirect(url_for("console.organisation_settings"))
     return render_template("console/organisation.html", form=form)
+
+
+@bp.route("/away", methods=["GET", "POST"])
+@staff_required
+def set_away():
+    """Mark myself away and name a delegate, or come back; my people's requests follow."""
+    form = AwayForm()
+    colleagues = services.colleagues(db.session, current_user)
+    form.delegate_id.choices = [SelectChoice("", _("Choose a colleague"))] + [SelectChoice(c.id, c.first_name) for c in colleagues]
+    if request.method == "GET":
+        form.away.data = "yes" if current_user.away else "no"
+        form.delegate_id.data = current_user.delegate_id
+    if form.validate_on_submit():
+        away = form.away.data == "yes"
+        delegate = db.session.get(Staff, form.delegate_id.data) if away else None
+        help_services.set_away(db.session, current_user, away, delegate, now())
+        db.session.commit()
+        if away:
+            flash(_("You are away. %(name)s answers for you until you are back.", name=delegate.first_name))
+        else:
+            flash(_("Welcome back. Your people's requests come to you again."))
+        return redirect(url_for("console.set_away"))
+    return render_template("console/away.html", form=form)
+
+
+@bp.post("/staff/<int:staff_id>/duty")
+@supervisor_required
+def set_on_duty(staff_id: int):
+    """The duty rota: put a case manager on duty (she then shares the duty queue) or take her off."""
+    person = db.session.get(Staff, staff_id)
+    if person is None or person.organisation_id != current_user.organisation_id or person.is_supervisor:
+        abort(404)
+    person.on_duty = request.form.get("on_duty") == "yes"
+    db.session.commit()
+    if person.on_duty:
+        flash(_("%(name)s is on duty.", name=person.first_name))
+    else:
+        flash(_("%(name)s is no longer on duty.", name=person.first_name))
+    return redirect(url_for("console.staff_accounts"), code=303)

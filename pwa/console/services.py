@@ -48,3 +48,14 @@ def staff_list(session, organisation_id: int) -> list[Staff]:
             select(Staff).where(Staff.organisation_id == organisation_id).order_by(Staff.role.desc(), func.lower(Staff.first_name))
         )
     )
+
+
+def colleagues(session, staff: Staff) -> list[Staff]:
+    """Active colleagues of the same organisation who could stand in for ``staff``."""
+    return list(
+        session.scalars(
+            select(Staff)
+            .where(Staff.organisation_id == staff.organisation_id, Staff.active.is_(True), Staff.id != staff.id)
+            .order_by(func.lower(Staff.first_name))
+        )
+    )

@@ -1,13 +1,142 @@
-"""Ask for help: the door is always open."""
-from flask import Blueprint, render_template
+"""Ask for help: the door is always open.
 
-from ..security import survivor_required
+Three one-tap questions and an optional note; the request goes to her case
+manager (or the delegate), and she sees it sent, seen and answered. Every
+request carries a key made for the form, so a double tap, a retry or a replay
+from the phone's offline queue stores exactly one request.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from ..auth.services import device_for_secret
+from ..clock import now
+from ..extensions import csrf, db, limiter
+from ..models import HelpRequest, Survivor
+from ..security import DEVICE_COOKIE, survivor_required
+from . import services
+from .forms import HelpRequestForm
+from .labels import template_globals
 
 bp = Blueprint("help", __name__)
+# The labels and icons are globals (not a context processor) so that imported macros see them too.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(template_globals()))
 
 
-@bp.get("/help")
+@bp.app_template_global()
+def help_queue_token() -> str:
+    """The token a queued request is sent with (see ``send_queued_request``)."""
+    return services.make_queue_token(current_app.config["SECRET_KEY"], current_user)
+
+
+def _own_request_or_404(request_id: int) -> HelpRequest:
+    help_request = db.session.get(HelpRequest, request_id)
+    if help_request is None or help_request.survivor_id != current_user.id:
+        abort(404)
+    return help_request
+
+
+def _with_vary(response):
+    """Pages and their htmx fragments share a URL family; caches must tell them apart."""
+    response = current_app.make_response(response)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _ask_page(form: HelpRequestForm, key_problem: bool = False):
+    return render_template(
+        "help/ask.html",
+        form=form,
+        key_problem=key_problem,
+        requests=services.requests_of(db.session, current_user),
+        responder=services.responder_for(current_user),
+    )
+
+
+@bp.route("/help", methods=["GET", "POST"])
 @survivor_required
+@limiter.limit("60 per hour", methods=["POST"])
 def ask_for_help():
-    """Until requests can be sent from the app, this page says so and shows who to call."""
-    return render_template("help/not_ready.html")
+    """The three questions and the note; sending stores the request once, whatever the retries."""
+    form = HelpRequestForm()
+    if request.method == "GET":
+        form.key.data = services.new_key()
+        return _ask_page(form)
+    key = services.normalise_key(form.key.data)
+    if form.validate_on_submit() and key is not None:
+        help_request, _created = services.create_help_request(
+            db.session, current_user, key, form.setback.data, form.urgency.data, form.contact.data, form.note.data, now()
+        )
+        db.session.commit()
+        return redirect(url_for("help.show_request", request_id=help_request.id), code=303)
+    if key is None:
+        form.key.data = services.new_key()
+    return _ask_page(form, key_problem=key is None and not form.errors)
+
+
+@bp.post("/help/queue")
+@csrf.exempt
+@limiter.limit("60 per hour")
+def send_queued_request():
+    """A request kept on the phone while it was offline, sent by the page or the service worker.
+
+    It needs no session: the idle lock may have ended it while the phone was
+    offline, and the request was written while she was signed in. Instead it
+    needs the token of the page it was written on (signed, for this person, at
+    most ``HELP_QUEUE_TOKEN_DAYS`` old, or renewed by the ``fresh`` token of a
+    page she opened since) and this phone's device cookie. That pair is also
+    why it needs no CSRF token: another site can read neither.
+    """
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(error="bad request"), 400
+    config = current_app.config
+    survivor_id = services.queue_sender(config["SECRET_KEY"], data.get("token"), data.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
+    device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
+    if survivor_id is None or device is None or device.survivor_id != survivor_id or device.survivor.is_locked:
+        return jsonify(error="unlock the app and try again"), 401
+    survivor: Survivor = device.survivor
+    key = services.normalise_key(data.get("key"))
+    answers = MultiDict({name: str(data.get(name) or "") for name in ("setback", "urgency", "contact", "note")})
+    form = HelpRequestForm(formdata=answers, meta={"csrf": False})
+    if not form.validate() or key is None:
+        errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
+        if key is None:
+            errors["key"] = ["not a UUID"]
+        return jsonify(errors=errors), 400
+    help_request, created = services.create_help_request(
+        db.session, survivor, key, form.setback.data, form.urgency.data, form.contact.data, form.note.data, now()
+    )
+    db.session.commit()
+    body = {"id": help_request.id, "status": help_request.status, "url": url_for("help.show_request", request_id=help_request.id)}
+    return jsonify(body), 201 if created else 200
+
+
+@bp.get("/help/requests/<int:request_id>")
+@survivor_required
+def show_request(request_id: int):
+    """Her request: who answers, and sent → seen → answered with times."""
+    help_request = _own_request_or_404(request_id)
+    return render_template("help/request.html", help_request=help_request)
+
+
+@bp.get("/help/requests/<int:request_id>/status")
+@survivor_required
+def show_request_status(request_id: int):
+    """The state of her request, polled by the page (it does not count as activity for the idle lock)."""
+    help_request = _own_request_or_404(request_id)
+    return _with_vary(render_template("help/_request_status.html", help_request=help_request))
+
+
+@bp.post("/help/requests/<int:request_id>/withdraw")
+@survivor_required
+def withdraw_request(request_id: int):
+    """"I'm fine now": she closes her request."""
+    help_request = _own_request_or_404(request_id)
+    services.withdraw(help_request, now())
+    db.session.commit()
+    if request.headers.get("HX-Request"):
+        return _with_vary(render_template("help/_request_status.html", help_request=help_request))
+    return redirect(url_for("help.show_request", request_id=help_request.id), code=303)

@@ -11,6 +11,7 @@ from .directory import (
     DirectoryServiceAtLocation,
     DirectoryServiceCategory,
 )
+from .help import HelpRequest
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
 from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
@@ -34,6 +35,7 @@ __all__ = [
     "DirectoryServiceCategory",
     "EnrolmentCode",
     "Goal",
+    "HelpRequest",
     "Organisation",
     "PushMessage",
     "PushSubscription",

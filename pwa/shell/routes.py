@@ -22,6 +22,7 @@ SHELL_ASSETS = (
     "js/offline.js",
     "js/push.js",
     "js/trusted-people.js",
+    "js/offline-queue.js",
     "vendor/htmx-2.0.11/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -97,6 +98,7 @@ def service_worker():
         "privatePages": list(PRIVATE_PAGES),
         "resubscribe": url_for("push.resubscribe"),
         "pushKey": url_for("push.vapid_public_key"),
+        "helpQueue": url_for("help.send_queued_request"),
         "defaultNotification": {"title": _organisation().app_name, "body": _("You have a reminder"), "url": "/"},
     }
     response = make_response(render_template("shell/sw.js", config=json.dumps(config, ensure_ascii=False)))

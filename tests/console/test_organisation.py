@@ -12,6 +12,10 @@ GOOD = {
     "helpline": "",
     "reminder_hours": "24, 2",
     "appointment_retention_days": "30",
+    "help_escalate_now_minutes": "15",
+    "help_escalate_today_hours": "2",
+    "help_escalate_week_days": "3",
+    "help_retention_days": "60",
 }
 
 
@@ -37,6 +41,9 @@ def test_supervisor_changes_the_settings_and_every_page_follows(client, people, 
         ("reminder_hours", "200"),
         ("reminder_hours", "48, 24, 6, 2"),
         ("appointment_retention_days", "0"),
+        ("help_escalate_now_minutes", "0"),
+        ("help_escalate_week_days", "30"),
+        ("help_retention_days", ""),
     ],
 )
 def test_bad_settings_are_explained_and_nothing_changes(client, people, login_as, field, value):
@@ -80,3 +87,13 @@ def test_new_reminder_hours_remake_the_reminders_of_upcoming_appointments(client
     client.post("/console/organisation", data={**GOOD, "reminder_hours": "3"})
     db.session.refresh(appointment)
     assert [(r.offset_minutes, r.status) for r in appointment.reminders] == [(180, "queued")]
+def test_supervisor_sets_the_help_request_times(client, people, login_as):
+    login_as(people.supervisor)
+    client.post("/console/organisation", data=GOOD)
+    db.session.refresh(people.org)
+    org = people.org
+    assert (org.help_escalate_now_minutes, org.help_escalate_today_hours, org.help_escalate_week_days, org.help_retention_days) == (15, 2, 3, 60)
+
+
+def test_help_request_times_start_from_the_defaults(org):
+    assert (org.help_escalate_now_minutes, org.help_escalate_today_hours, org.help_escalate_week_days, org.help_retention_days) == (30, 4, 2, 90)

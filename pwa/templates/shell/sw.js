@@ -5,7 +5,9 @@
  * - Pages with personal content are never kept, unless the person turned on
  *   "keep my plan on this phone"; turning it off, or leaving quickly, deletes them.
  * - Push: shows the (neutral) notification, opens the right page on a tap, and
- *   renews the subscription when the push service changes it. */
+ *   renews the subscription when the push service changes it.
+ * - Help requests written offline wait in IndexedDB (static/js/offline-queue.js);
+ *   Background Sync sends them here when the network returns. */
 "use strict";
 
 const CONFIG = {{ config }};
@@ -193,4 +195,62 @@ self.addEventListener("pushsubscriptionchange", (event) => {
       });
     }
   })());
+});
+
+/* Help requests kept on the phone ---------------------------------------------------- */
+/* The store is the one static/js/offline-queue.js writes: keep the names in step. */
+
+function helpQueue(mode, work) {
+  return new Promise((resolve, reject) => {
+    const opening = indexedDB.open("dera-help", 1);
+    opening.onupgradeneeded = () => opening.result.createObjectStore("requests", { keyPath: "key" });
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      const transaction = db.transaction("requests", mode);
+      const request = work(transaction.objectStore("requests"));
+      transaction.oncomplete = () => { db.close(); resolve(request.result); };
+      transaction.onerror = () => { db.close(); reject(transaction.error); };
+    };
+  });
+}
+
+/* Send every waiting request (its key makes a replay land on the same one). A
+ * network failure rejects, so the browser tries again later; a refusal keeps
+ * the request for a page she opens, which can renew its token. */
+async function sendQueuedHelp() {
+  const items = await helpQueue("readonly", (store) => store.getAll());
+  let unreachable = false;
+  for (const item of items) {
+    let response;
+    try {
+      response = await fetch(CONFIG.helpQueue, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(item),
+      });
+    } catch (error) {
+      unreachable = true;
+      continue;
+    }
+    if (response.ok || response.status === 400) {
+      await helpQueue("readwrite", (store) => store.delete(item.key));
+    }
+    if (response.ok) {
+      const body = await response.json();
+      for (const client of await self.clients.matchAll({ type: "window" })) {
+        client.postMessage({ type: "help-sent", url: body.url });
+      }
+    }
+  }
+  if (unreachable) {
+    throw new Error("the network is still down; Background Sync tries again later");
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "dera-help") {
+    event.waitUntil(sendQueuedHelp());
+  }
 });

@@ -1,0 +1,304 @@
+"""Help requests under fire: a concurrent burst with repeated keys, and a server killed in the middle.
+
+``python -m bench.help_burst`` (or ``make bench-help``):
+
+1. makes a fresh database (SQLite in a temporary folder, or the throwaway
+   PostgreSQL database named by ``DATABASE_URL``), loads the demo people and
+   serves Dera with gunicorn as a separate process;
+2. enrols a phone over HTTP, as a person would, and fires a burst of help
+   requests from many threads: every key is sent several times, half through
+   the phone's offline queue (``/help/queue``) and half through the form;
+3. kills the server with SIGKILL while the burst is in flight, starts it again,
+   and sends every request that was not acknowledged again, with the same key,
+   as the phone's queue would;
+4. checks the database: every acknowledged request is there exactly once, with
+   the id the server acknowledged, and there is one request per key, no more.
+
+Exit status 0 when all holds. ``DATABASE_URL`` must point at a database you can
+throw away: the script builds its schema there.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PIN = "246810"
+ANSWERS = {"setback": "money_or_job", "urgency": "now", "contact": "call", "note": "burst"}
+
+
+@dataclass
+class Phone:
+    """A signed-in phone: its cookies, the form's CSRF token and the queue token."""
+
+    base_url: str
+    cookies: dict
+    csrf: str
+    queue_token: str
+
+
+@dataclass
+class Outcome:
+    """What the burst saw: acknowledged ids per key, and the submissions never acknowledged."""
+
+    acknowledged: dict[str, set[int]] = field(default_factory=dict)
+    unacknowledged: list[tuple[str, str]] = field(default_factory=list)
+    answered: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def done(self) -> int:
+        return self.answered + len(self.unacknowledged)
+
+    def record(self, key: str, request_id: int | None, via: str) -> None:
+        with self.lock:
+            if request_id is not None:
+                self.answered += 1
+            if request_id is None:
+                self.unacknowledged.append((key, via))
+            else:
+                self.acknowledged.setdefault(key, set()).add(request_id)
+
+
+def submit(phone: Phone, key: str, via: str, timeout: float = 30) -> int | None:
+    """Send one help request; the id the server acknowledged, or None (no answer, or an error)."""
+    try:
+        if via == "queue":
+            response = requests.post(
+                f"{phone.base_url}/help/queue", json={**ANSWERS, "key": key, "token": phone.queue_token},
+                cookies=phone.cookies, timeout=timeout,
+            )
+            return response.json()["id"] if response.status_code in (200, 201) else None
+        response = requests.post(
+            f"{phone.base_url}/help", data={**ANSWERS, "key": key, "csrf_token": phone.csrf},
+            cookies=phone.cookies, timeout=timeout, allow_redirects=False,
+        )
+        match = re.search(r"/help/requests/(\d+)$", response.headers.get("Location", ""))
+        return int(match.group(1)) if response.status_code == 303 and match else None
+    except (requests.RequestException, ValueError):
+        return None
+
+
+def plan(keys: int, repeats: int, seed: int = 5) -> list[tuple[str, str]]:
+    """``keys`` fresh keys, each sent ``repeats`` times, alternately by the queue and the form, shuffled."""
+    made = [str(uuid.uuid4()) for _ in range(keys)]
+    submissions = [(key, "queue" if n % 2 == 0 else "form") for key in made for n in range(repeats)]
+    random.Random(seed).shuffle(submissions)
+    return submissions
+
+
+def fire(phone: Phone, submissions, workers: int, outcome: Outcome | None = None, start_together: bool = True) -> Outcome:
+    """Send every submission from ``workers`` threads at once; record what was acknowledged."""
+    outcome = outcome or Outcome()
+    barrier = threading.Barrier(min(workers, len(submissions))) if start_together else None
+
+    def one(item):
+        key, via = item
+        if barrier is not None:
+            try:
+                barrier.wait(timeout=30)
+            except threading.BrokenBarrierError:
+                pass
+        outcome.record(key, submit(phone, key, via), via)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, submissions))
+    return outcome
+
+
+def sign_in_phone(base_url: str, enrolment_path: str) -> Phone:
+    """Enrol a phone over HTTP as a person does: open the link, choose a nickname and a PIN."""
+    browser = requests.Session()
+    page = browser.get(base_url + enrolment_path, timeout=30).text
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    answer = browser.post(
+        base_url + enrolment_path,
+        data={"nickname": "Lulja", "pin": PIN, "pin_again": PIN, "csrf_token": csrf},
+        timeout=30, allow_redirects=False,
+    )
+    assert answer.status_code == 302, f"enrolment failed: {answer.status_code}"
+    return refresh_phone(base_url, browser.cookies.get_dict())
+
+
+def refresh_phone(base_url: str, cookies: dict) -> Phone:
+    """The form and queue tokens of a signed-in phone (unlocking with the PIN if the session is gone)."""
+    browser = requests.Session()
+    browser.cookies.update(cookies)
+    page = browser.get(f"{base_url}/help", timeout=30)
+    if "/unlock" in page.url:
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+        browser.post(f"{base_url}/unlock", data={"pin": PIN, "csrf_token": csrf}, timeout=30)
+        page = browser.get(f"{base_url}/help", timeout=30)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+    token = re.search(r'<meta name="help-queue" content="([^"]+)"', page.text).group(1)
+    return Phone(base_url, browser.cookies.get_dict(), csrf, token)
+
+
+def check(database_url: str, outcome: Outcome, keys: set[str]) -> list[str]:
+    """Problems found in the database: none when every acknowledged request is there exactly once."""
+    from sqlalchemy import create_engine, text
+
+    from pwa.config import database_url as normalise
+
+    engine = create_engine(normalise(database_url) or database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, idempotency_key FROM help_request")).all()
+    engine.dispose()
+    problems = []
+    by_key: dict[str, list[int]] = {}
+    for request_id, key in rows:
+        by_key.setdefault(key, []).append(request_id)
+    for key, ids in by_key.items():
+        if len(ids) > 1:
+            problems.append(f"key {key} stored {len(ids)} times")
+    for key, acknowledged in outcome.acknowledged.items():
+        if len(acknowledged) > 1:
+            problems.append(f"key {key} acknowledged with different ids {sorted(acknowledged)}")
+        if set(by_key.get(key, [])) != acknowledged:
+            problems.append(f"key {key}: acknowledged {sorted(acknowledged)}, stored {by_key.get(key)}")
+    if set(by_key) != keys:
+        problems.append(f"{len(by_key)} keys stored, {len(keys)} sent")
+    return problems
+
+
+# Running Dera as a separate process --------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """Dera under gunicorn, in its own process group so it can be killed outright."""
+
+    def __init__(self, env: dict, port: int, workers: int = 2, threads: int = 8):
+        self.env, self.port, self.workers, self.threads = env, port, workers, threads
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [
+            sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads", str(self.threads),
+            "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--log-level", "warning", "pwa:create_app()",
+        ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("the server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no clean shutdown, no finished requests."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+def flask(env: dict, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "pwa", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr or result.stdout)
+    return result.stdout
+
+
+def _burst_and_restart(server: Server, enrolment_path: str, keys: int, repeats: int, workers: int, kill_at: float, say):
+    """Fire the burst, SIGKILL the server part-way, restart it and send again what was not acknowledged."""
+    server.start()
+    phone = sign_in_phone(server.url, enrolment_path)
+
+    submissions = plan(keys, repeats)
+    total = len(submissions)
+    say(f"{total} submissions of {keys} keys ({repeats} each) from {workers} threads against gunicorn at {server.url}")
+    outcome = Outcome()
+
+    def killer():
+        while outcome.done < total * kill_at:
+            time.sleep(0.005)
+        server.kill()
+        say(f"SIGKILL after {outcome.answered} acknowledged submissions ({time.monotonic() - started:.1f} s)")
+
+    started = time.monotonic()
+    watcher = threading.Thread(target=killer, daemon=True)
+    watcher.start()
+    fire(phone, submissions, workers, outcome, start_together=False)
+    watcher.join()
+    say(f"burst over: {outcome.answered} acknowledged, {len(outcome.unacknowledged)} without an answer")
+
+    server.start()
+    phone = refresh_phone(server.url, phone.cookies)
+    pending = sorted({key for key, _via in outcome.unacknowledged} - set(outcome.acknowledged))
+    replays = [(key, "queue") for key in pending]
+    # Replays of requests already acknowledged must find the same request.
+    replays += [(key, "form") for key in list(outcome.acknowledged)[:10]]
+    fire(phone, replays, workers, outcome)
+
+    return outcome, submissions, pending
+
+
+def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0.4, database_url: str | None = None, quiet: bool = False) -> bool:
+    """The whole experiment; True when no acknowledged request was lost or doubled."""
+    say = (lambda *a: None) if quiet else print
+    with tempfile.TemporaryDirectory() as instance:
+        url = database_url or f"sqlite:///{Path(instance) / 'dera.sqlite'}"
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DERA_INSTANCE_PATH": instance,
+            "DATABASE_URL": url,
+            "DERA_RATELIMIT_ENABLED": "0",
+        }
+        flask(env, "db", "upgrade")
+        demo = flask(env, "demo", "--base-url", "")
+        enrolment_path = re.search(r"Lulja .*?(/enrol/[A-Z0-9-]+)", demo).group(1)
+        server = Server(env, _free_port())
+        try:
+            outcome, submissions, pending = _burst_and_restart(server, enrolment_path, keys, repeats, workers, kill_at, say)
+        finally:
+            server.kill()
+        problems = check(url, outcome, {key for key, _via in submissions})
+        say(f"after the restart: {len(pending)} keys sent again; {len(outcome.acknowledged)} keys acknowledged in all")
+        for problem in problems:
+            say("PROBLEM:", problem)
+        say("every acknowledged request is stored exactly once" if not problems else f"{len(problems)} problems")
+        return not problems
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keys", type=int, default=100, help="distinct requests (idempotency keys)")
+    parser.add_argument("--repeats", type=int, default=4, help="times each key is sent")
+    parser.add_argument("--workers", type=int, default=32, help="concurrent threads")
+    parser.add_argument("--kill-at", type=float, default=0.4, help="SIGKILL the server after this share of the burst")
+    args = parser.parse_args(argv)
+    ok = run(args.keys, args.repeats, args.workers, args.kill_at, os.environ.get("DATABASE_URL"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

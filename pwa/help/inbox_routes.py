@@ -1,0 +1,145 @@
+"""The staff side of help requests: the inbox, one request, and the duty queue.
+
+Every view of a request is a view of the person's record: it goes through
+``get_survivor_or_404`` (audited), so staff who may not see her get 404.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..access import get_survivor_or_404, visible_survivors
+from ..clock import now
+from ..extensions import db
+from ..models import HelpRequest, Survivor
+from ..models.help import OPEN_STATUSES
+from ..security import staff_required
+from . import services
+from .forms import AnswerForm, ResolveForm
+
+bp = Blueprint("inbox", __name__, url_prefix="/console")
+
+
+@bp.app_template_global()
+def open_request_count() -> int:
+    """How many open requests the signed-in staff member's inbox holds (shown in the navigation)."""
+    people = visible_survivors(current_user).with_only_columns(Survivor.id).order_by(None)
+    return db.session.scalar(
+        select(func.count(HelpRequest.id)).where(HelpRequest.survivor_id.in_(people), HelpRequest.status.in_(OPEN_STATUSES))
+    )
+
+
+def may_see_duty_queue(staff) -> bool:
+    return staff.is_supervisor or (staff.on_duty and not staff.away)
+
+
+def get_request_or_404(request_id: int, action: str = "help_view") -> HelpRequest:
+    """The request, if the signed-in staff member may see its person (audited); otherwise 404."""
+    help_request = db.session.get(HelpRequest, request_id)
+    if help_request is None:
+        abort(404)
+    get_survivor_or_404(help_request.survivor_id, action)
+    return help_request
+
+
+def _with_vary(response):
+    response = current_app.make_response(response)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _back_to(help_request: HelpRequest) -> str:
+    """After an action without JavaScript: back to the inbox or the request, as the form says."""
+    if request.form.get("next") == "inbox":
+        return url_for("inbox.show_inbox")
+    if request.form.get("next") == "duty":
+        return url_for("inbox.show_duty_queue")
+    return url_for("inbox.show_request", request_id=help_request.id)
+
+
+@bp.get("/inbox")
+@staff_required
+def show_inbox():
+    """Open requests of the people I may see, most urgent and oldest first."""
+    requests = services.inbox(db.session, visible_survivors(current_user))
+    return _with_vary(render_template("help/inbox.html", requests=requests, at=now()))
+
+
+@bp.get("/inbox/list")
+@staff_required
+def show_inbox_list():
+    """The inbox list alone, refreshed by the page (it does not count as activity for the idle lock)."""
+    requests = services.inbox(db.session, visible_survivors(current_user))
+    return _with_vary(render_template("help/_inbox_list.html", requests=requests, at=now()))
+
+
+def _request_page(help_request: HelpRequest, answer_form=None, resolve_form=None):
+    db.session.commit()  # the audit event of this view
+    return render_template(
+        "help/staff_request.html",
+        help_request=help_request,
+        answer_form=answer_form or AnswerForm(),
+        resolve_form=resolve_form or ResolveForm(),
+        at=now(),
+    )
+
+
+@bp.get("/requests/<int:request_id>")
+@staff_required
+def show_request(request_id: int):
+    """One request with her note, and what to do next."""
+    return _request_page(get_request_or_404(request_id))
+
+
+@bp.post("/requests/<int:request_id>/seen")
+@staff_required
+def acknowledge_request(request_id: int):
+    """I have seen it: she sees "seen", and I am the one who answers."""
+    help_request = get_request_or_404(request_id, action="help_seen")
+    services.acknowledge(help_request, current_user, now())
+    db.session.commit()
+    if request.headers.get("HX-Request"):
+        return _with_vary(render_template("help/_request_row.html", help_request=help_request, at=now()))
+    return redirect(_back_to(help_request), code=303)
+
+
+@bp.post("/requests/<int:request_id>/answered")
+@staff_required
+def answer_request(request_id: int):
+    """I reached her: by phone, message or in person."""
+    help_request = get_request_or_404(request_id, action="help_answered")
+    form = AnswerForm()
+    if form.validate_on_submit():
+        services.mark_answered(help_request, current_user, form.how.data, now())
+        db.session.commit()
+        return redirect(_back_to(help_request), code=303)
+    return _request_page(help_request, answer_form=form)
+
+
+@bp.post("/requests/<int:request_id>/resolve")
+@staff_required
+def resolve_request(request_id: int):
+    """Close the request with a short outcome."""
+    help_request = get_request_or_404(request_id, action="help_resolved")
+    form = ResolveForm()
+    if form.validate_on_submit():
+        services.resolve(help_request, current_user, form.outcome.data, now())
+        db.session.commit()
+        return redirect(_back_to(help_request), code=303)
+    return _request_page(help_request, resolve_form=form)
+
+
+@bp.get("/duty")
+@staff_required
+def show_duty_queue():
+    """Requests nobody saw in time, and how long requests waited (supervisors and the case manager on duty)."""
+    if not may_see_duty_queue(current_user):
+        abort(404)
+    at = now()
+    return render_template(
+        "help/duty.html",
+        requests=services.duty_queue(db.session, current_user.organisation_id),
+        figures=services.waiting_times(db.session, current_user.organisation_id, at) if current_user.is_supervisor else None,
+        at=at,
+    )
