@@ -22,6 +22,9 @@ _LAST_SEEN = "seen"
 # (see ``help.routes.send_queued_request``).
 _PASSIVE_ENDPOINTS = {
     "static", "health.healthz", "auth.exit", "auth.exit_beacon", "services_map.directory_json", "help.send_queued_request",
+    # The browser fetches these by itself (the worker's update checks run beside navigations);
+    # they must not write the session, or an older copy of it could overwrite a newer one.
+    "shell.service_worker", "shell.manifest", "shell.offline",
 }
 # Requests a page makes by itself (polling): the idle lock applies, but they are not activity.
 _BACKGROUND_ENDPOINTS = {"help.show_request_status", "inbox.show_inbox_list"}

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from ..extensions import csrf, db, limiter
 from ..clock import now
@@ -45,6 +46,9 @@ def _sign_in(account):
         db.session.commit()
     login_user(account)
     mark_active()
+    # The form token is made now, so every later copy of the session carries the same one,
+    # even when requests the browser makes by itself race with the first page.
+    generate_csrf()
 
 
 def _set_device_cookie(response, secret: str):
