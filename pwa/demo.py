@@ -8,6 +8,7 @@ from flask import current_app
 
 from .auth.services import create_staff
 from .console.services import enrol_survivor
+from .help.services import create_help_request, new_key
 from .models import Organisation, Role, utcnow
 
 SUPERVISOR = ("drita", "Drita", "drita-demo-2026")
@@ -50,6 +51,9 @@ def load_demo(session, base_url: str) -> list[str]:
     for nickname, manager in SURVIVORS:
         survivor, code = enrol_survivor(session, managers[manager], managers[manager], nickname, now, hours)
         lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol/{code}  (or type {code} at {base_url}/enrol)")
+        if nickname == "Ylli":
+            # One open request, so that Arta's inbox shows what a request looks like.
+            create_help_request(session, survivor, new_key(), "housing", "today", "message", None, now)
     lines += [
         "",
         "Use a separate browser profile or a private window for each person: a phone is bound to one person.",
