@@ -2,7 +2,7 @@
 #   make run    install, migrate, load demo data into an empty database, serve
 #   make test   install (system packages too) and run the whole test suite,
 #               on SQLite and then on a throwaway PostgreSQL server
-# Also: make test-browser, make test-postgres, make translations, make bench.
+# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 .PHONY: run test test-browser test-postgres install venv catalogs translations \
-	bench lighthouse system-packages
+	bench bench-help lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
 
@@ -109,6 +109,11 @@ test-postgres: system-packages $(STAMP) catalogs
 # Page weight against its budgets and response times against /healthz, measured in one run.
 bench: $(STAMP) catalogs
 	$(PY) -m bench
+
+# Help requests under fire: a concurrent burst with repeated keys, the server SIGKILLed mid-burst
+# and restarted; checks every acknowledged request is stored exactly once (DATABASE_URL for PostgreSQL).
+bench-help: $(STAMP) catalogs
+	$(PY) -m bench.help_burst
 
 # Lighthouse (npm, into bench/node_modules) on the survivor pages, with Debian's Chromium.
 lighthouse: system-packages $(STAMP) catalogs

@@ -12,6 +12,7 @@ from flask import current_app
 from .appointments.services import schedule_appointment, tirane_day, tirane_to_utc
 from .auth.services import create_staff
 from .console.services import enrol_survivor
+from .help.services import create_help_request, new_key
 from .models import Organisation, Role, utcnow
 from .plan import services as plan_services
 from .services_map.services import import_directory, published_services
@@ -89,6 +90,9 @@ def load_demo(session, base_url: str) -> list[str]:
         _demo_plan(session, survivor, managers[manager], now, *PLANS[nickname])
         survivors[nickname] = survivor
         lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol/{code}  (or type {code} at {base_url}/enrol)")
+        if nickname == "Ylli":
+            # One open request, so that Arta's inbox shows what a request looks like.
+            create_help_request(session, survivor, new_key(), "housing", "today", "message", None, now)
     for nickname, days, at, title, place in APPOINTMENTS:
         survivor = survivors[nickname]
         starts_at = tirane_to_utc(tirane_day(now) + timedelta(days=days), at)

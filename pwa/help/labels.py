@@ -38,14 +38,14 @@ STATUS_STAFF_LABELS = {
 
 # 24×24 line drawings (stroke only), drawn for Dera; the label beside each is its accessible name.
 SETBACK_ICONS = {
-    "money_or_job": "M3 7h18v10H3z M12 9.5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5 M6 10v4 M18 10v4",
+    "money_or_job": "M2 6h20v12H2z M12 9a3 3 0 1 0 0 6a3 3 0 1 0 0-6 M5.5 9.5v5 M18.5 9.5v5",
     "health": "M9 3h6v6h6v6h-6v6H9v-6H3V9h6z",
     "mental_health": "M7 16a4 4 0 0 1 .4-8A5 5 0 0 1 17 8.5a3.5 3.5 0 0 1 0 7.5z M9 19l-1 2 M13 19l-1 2 M17 19l-1 2",
     "family_conflict": "M7 5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5 M2 20a5 5 0 0 1 10 0 M17 5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5 M12 20a5 5 0 0 1 10 0 M12 6l-1 3h2l-1 3",
     "violence_at_home": "M3 11l9-7 9 7 M5 10v10h14V10 M12 11v5 M12 18.5v.5",
     "neighbours_or_community": "M2 20v-8l5-4 5 4v8 M12 20v-6l5-4 5 4v6 M1 20h22 M6 20v-4h2v4 M16 20v-3h2v3",
     "safety_and_threats": "M12 3l8 3v6c0 5-3.5 8-8 9c-4.5-1-8-4-8-9V6z M12 8v5 M12 16v.5",
-    "legal_process": "M12 4v16 M8 20h8 M4 7h16 M4 7l-3 7a3 3 0 0 0 6 0z M20 7l-3 7a3 3 0 0 0 6 0z",
+    "legal_process": "M12 4v16 M8 20h8 M5 7h14 M5 7l-3 6a3 3 0 0 0 6 0z M19 7l-3 6a3 3 0 0 0 6 0z",
     "housing": "M3 11l9-7 9 7 M5 10v10h14V10 M10 20v-6h4v6",
     "end_of_support": "M4 6h16v14H4z M4 10h16 M8 3v4 M16 3v4 M10 13l4 4 M14 13l-4 4",
     "something_else": "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18 M8 12h.01 M12 12h.01 M16 12h.01",
