@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ..models import Appointment, AuditEvent, PushSubscription, Survivor
+from ..models import Appointment, AuditEvent, HelpRequest, PushSubscription, Survivor
 from ..plan.vocabulary import goal_title, step_text
 
 
@@ -43,6 +43,19 @@ def my_data(session, survivor: Survivor) -> dict:
                 "cant_come": a.cant_come_at is not None,
             }
             for a in session.scalars(select(Appointment).where(Appointment.survivor_id == survivor.id).order_by(Appointment.starts_at))
+        ],
+        "help_requests": [
+            {
+                "sent_at": _iso(r.created_at),
+                "what_happened": r.setback,
+                "how_soon": r.urgency,
+                "how_to_reach_you": r.contact,
+                "note": r.note,
+                "status": r.status,
+                "seen_at": _iso(r.seen_at),
+                "answered_at": _iso(r.answered_at),
+            }
+            for r in session.scalars(select(HelpRequest).where(HelpRequest.survivor_id == survivor.id).order_by(HelpRequest.created_at))
         ],
     }
     plan = survivor.plan

@@ -81,3 +81,14 @@ def test_appointments_are_in_her_copy_and_go_with_her_data(client, people, login
     assert [(a["title"], a["place"]) for a in data["appointments"]] == [("Te mjeku", "Qendra shëndetësore")]
     client.post("/settings/delete", data={"pin": factories.PIN})
     assert db.session.scalar(select(func.count(Appointment.id)).where(Appointment.survivor_id == lulja_id)) == 0
+
+
+def test_help_requests_are_in_her_copy_with_her_note(client, people, login_as, course):
+    from pwa.help.services import create_help_request, new_key
+    from pwa.models import utcnow
+
+    create_help_request(db.session, people.lulja, new_key(), "housing", "today", "message", "Më duhet një vend", utcnow())
+    db.session.commit()
+    login_as(people.lulja)
+    data = json.loads(client.get("/settings/my-data.json").get_data(as_text=True))
+    assert [(r["what_happened"], r["note"]) for r in data["help_requests"]] == [("housing", "Më duhet një vend")]
