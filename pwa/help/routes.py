@@ -118,8 +118,13 @@ def show_request(request_id: int):
 @bp.get("/help/requests/<int:request_id>/status")
 @survivor_required
 def show_request_status(request_id: int):
-    """The state of her request, polled by the page (it does not count as activity for the idle lock)."""
+    """The state of her request, polled by the page (it does not count as activity for the idle lock).
+
+    Nothing new is 204, which htmx leaves alone, so screen readers announce only real changes.
+    """
     help_request = _own_request_or_404(request_id)
+    if request.args.get("shown") == help_request.state_key:
+        return "", 204
     return render_template("help/_request_status.html", help_request=help_request)
 
 
