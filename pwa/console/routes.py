@@ -189,7 +189,7 @@ def set_away():
     if form.validate_on_submit():
         away = form.away.data == "yes"
         delegate = db.session.get(Staff, form.delegate_id.data) if away else None
-        help_services.set_away(db.session, current_user, away, delegate, now())
+        help_services.set_away(db.session, current_user._get_current_object(), away, delegate, now())
         db.session.commit()
         if away:
             flash(_("You are away. %(name)s answers for you until you are back.", name=delegate.first_name))

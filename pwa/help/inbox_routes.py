@@ -5,15 +5,13 @@ Every view of a request is a view of the person's record: it goes through
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ..access import get_survivor_or_404, visible_survivors
 from ..clock import now
 from ..extensions import db
-from ..models import HelpRequest, Survivor
-from ..models.help import OPEN_STATUSES
+from ..models import HelpRequest
 from ..security import staff_required
 from . import services
 from .forms import AnswerForm, ResolveForm
@@ -24,13 +22,12 @@ bp = Blueprint("inbox", __name__, url_prefix="/console")
 @bp.app_template_global()
 def open_request_count() -> int:
     """How many open requests the signed-in staff member's inbox holds (shown in the navigation)."""
-    people = visible_survivors(current_user).with_only_columns(Survivor.id).order_by(None)
-    return db.session.scalar(
-        select(func.count(HelpRequest.id)).where(HelpRequest.survivor_id.in_(people), HelpRequest.status.in_(OPEN_STATUSES))
-    )
+    return services.count_open(db.session, visible_survivors(current_user))
 
 
+@bp.app_template_global()
 def may_see_duty_queue(staff) -> bool:
+    """Supervisors, and case managers while on duty."""
     return staff.is_supervisor or (staff.on_duty and not staff.away)
 
 
@@ -41,12 +38,6 @@ def get_request_or_404(request_id: int, action: str = "help_view") -> HelpReques
         abort(404)
     get_survivor_or_404(help_request.survivor_id, action)
     return help_request
-
-
-def _with_vary(response):
-    response = current_app.make_response(response)
-    response.vary.add("HX-Request")
-    return response
 
 
 def _back_to(help_request: HelpRequest) -> str:
@@ -63,7 +54,7 @@ def _back_to(help_request: HelpRequest) -> str:
 def show_inbox():
     """Open requests of the people I may see, most urgent and oldest first."""
     requests = services.inbox(db.session, visible_survivors(current_user))
-    return _with_vary(render_template("help/inbox.html", requests=requests, at=now()))
+    return render_template("help/inbox.html", requests=requests, at=now())
 
 
 @bp.get("/inbox/list")
@@ -71,7 +62,7 @@ def show_inbox():
 def show_inbox_list():
     """The inbox list alone, refreshed by the page (it does not count as activity for the idle lock)."""
     requests = services.inbox(db.session, visible_survivors(current_user))
-    return _with_vary(render_template("help/_inbox_list.html", requests=requests, at=now()))
+    return render_template("help/_inbox_list.html", requests=requests, at=now())
 
 
 def _request_page(help_request: HelpRequest, answer_form=None, resolve_form=None):
@@ -97,10 +88,10 @@ def show_request(request_id: int):
 def acknowledge_request(request_id: int):
     """I have seen it: she sees "seen", and I am the one who answers."""
     help_request = get_request_or_404(request_id, action="help_seen")
-    services.acknowledge(help_request, current_user, now())
+    services.acknowledge(help_request, current_user._get_current_object(), now())
     db.session.commit()
     if request.headers.get("HX-Request"):
-        return _with_vary(render_template("help/_request_row.html", help_request=help_request, at=now()))
+        return render_template("help/_request_row.html", help_request=help_request, at=now())
     return redirect(_back_to(help_request), code=303)
 
 
@@ -111,7 +102,7 @@ def answer_request(request_id: int):
     help_request = get_request_or_404(request_id, action="help_answered")
     form = AnswerForm()
     if form.validate_on_submit():
-        services.mark_answered(help_request, current_user, form.how.data, now())
+        services.mark_answered(help_request, current_user._get_current_object(), form.how.data, now())
         db.session.commit()
         return redirect(_back_to(help_request), code=303)
     return _request_page(help_request, answer_form=form)
@@ -124,7 +115,7 @@ def resolve_request(request_id: int):
     help_request = get_request_or_404(request_id, action="help_resolved")
     form = ResolveForm()
     if form.validate_on_submit():
-        services.resolve(help_request, current_user, form.outcome.data, now())
+        services.resolve(help_request, current_user._get_current_object(), form.outcome.data, now())
         db.session.commit()
         return redirect(_back_to(help_request), code=303)
     return _request_page(help_request, resolve_form=form)

@@ -38,13 +38,6 @@ def _own_request_or_404(request_id: int) -> HelpRequest:
     return help_request
 
 
-def _with_vary(response):
-    """Pages and their htmx fragments share a URL family; caches must tell them apart."""
-    response = current_app.make_response(response)
-    response.vary.add("HX-Request")
-    return response
-
-
 def _ask_page(form: HelpRequestForm, key_problem: bool = False):
     return render_template(
         "help/ask.html",
@@ -67,7 +60,7 @@ def ask_for_help():
     key = services.normalise_key(form.key.data)
     if form.validate_on_submit() and key is not None:
         help_request, _created = services.create_help_request(
-            db.session, current_user, key, form.setback.data, form.urgency.data, form.contact.data, form.note.data, now()
+            db.session, current_user._get_current_object(), key, form.setback.data, form.urgency.data, form.contact.data, form.note.data, now()
         )
         db.session.commit()
         return redirect(url_for("help.show_request", request_id=help_request.id), code=303)
@@ -125,18 +118,23 @@ def show_request(request_id: int):
 @bp.get("/help/requests/<int:request_id>/status")
 @survivor_required
 def show_request_status(request_id: int):
-    """The state of her request, polled by the page (it does not count as activity for the idle lock)."""
+    """The state of her request, polled by the page (it does not count as activity for the idle lock).
+
+    Nothing new is 204, which htmx leaves alone, so screen readers announce only real changes.
+    """
     help_request = _own_request_or_404(request_id)
-    return _with_vary(render_template("help/_request_status.html", help_request=help_request))
+    if request.args.get("shown") == help_request.state_key:
+        return "", 204
+    return render_template("help/_request_status.html", help_request=help_request)
 
 
 @bp.post("/help/requests/<int:request_id>/withdraw")
 @survivor_required
 def withdraw_request(request_id: int):
-    """"I'm fine now": she closes her request."""
+    """She is fine now: her request is closed, and staff see that she withdrew it."""
     help_request = _own_request_or_404(request_id)
     services.withdraw(help_request, now())
     db.session.commit()
     if request.headers.get("HX-Request"):
-        return _with_vary(render_template("help/_request_status.html", help_request=help_request))
+        return render_template("help/_request_status.html", help_request=help_request)
     return redirect(url_for("help.show_request", request_id=help_request.id), code=303)

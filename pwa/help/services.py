@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Select, case, delete, select
+from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..jobs import claim
@@ -202,16 +202,21 @@ def queue_sender(secret: str, token, fresh, max_age_days: int) -> int | None:
 
 # Staff: inbox, acknowledging, answering, resolving ---------------------------------------
 
+def _open_requests_of(visible: Select):
+    survivor_ids = visible.with_only_columns(Survivor.id).order_by(None)
+    return (HelpRequest.survivor_id.in_(survivor_ids)) & HelpRequest.status.in_(OPEN_STATUSES)
+
+
 def inbox(session, visible: Select) -> list[HelpRequest]:
     """Open requests of the people in ``visible`` (a query of survivors), most urgent and oldest first."""
-    survivor_ids = visible.with_only_columns(Survivor.id).order_by(None)
     return list(
-        session.scalars(
-            select(HelpRequest)
-            .where(HelpRequest.survivor_id.in_(survivor_ids), HelpRequest.status.in_(OPEN_STATUSES))
-            .order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
-        )
+        session.scalars(select(HelpRequest).where(_open_requests_of(visible)).order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id))
     )
+
+
+def count_open(session, visible: Select) -> int:
+    """How many open requests the people in ``visible`` have."""
+    return session.scalar(select(func.count(HelpRequest.id)).where(_open_requests_of(visible)))
 
 
 def acknowledge(help_request: HelpRequest, staff: Staff, now: datetime) -> bool:

@@ -65,3 +65,8 @@ class HelpRequest(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def state_key(self) -> str:
+        """Changes whenever what she sees of the request changes (the page polls with it)."""
+        return f"{self.status}-{self.assigned_to_id or 0}"

@@ -184,3 +184,16 @@ def test_polling_the_status_does_not_keep_the_app_unlocked(client, people, login
     client.get(f"/help/requests/{request.id}/status", headers={"HX-Request": "true"})
     with client.session_transaction() as session:
         assert time.time() - session["seen"] > 3 * 60
+
+
+def test_polling_an_unchanged_request_gets_nothing_new(client, people, login_as):
+    from pwa.help import services
+    from pwa.models import utcnow
+
+    request = factories.help_request(people.lulja)
+    login_as(people.lulja)
+    url = f"/help/requests/{request.id}/status?shown={request.state_key}"
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 204
+    services.acknowledge(request, people.arta, utcnow())
+    db.session.commit()
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 200

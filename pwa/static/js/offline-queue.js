@@ -57,6 +57,9 @@ export function send(url, item, fresh) {
  * belongs to) can never be sent, and is dropped. */
 export async function flush(url, fresh) {
   const arrived = [];
+  if (indexedDB.databases && !(await indexedDB.databases()).some((db) => db.name === DB_NAME)) {
+    return arrived; /* nothing was ever kept: leave no trace on the phone */
+  }
   for (const item of await queued()) {
     let response;
     try {
@@ -111,7 +114,7 @@ function setUpPage(meta) {
     const arrived = await flush(url, token);
     if (form && arrived.length) {
       show("delivered", arrived[arrived.length - 1].url);
-    } else if (form && (await queued()).length) {
+    } else if (form && navigator.onLine === false && (await queued()).length) {
       form.hidden = true;
       show("queued");
     }
