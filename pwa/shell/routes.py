@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
@@ -77,12 +78,21 @@ def manifest():
 
 def shell_version() -> str:
     """Changes whenever a shell file or the worker itself changes, so old caches are dropped."""
-    digest = hashlib.sha256()
     static = Path(current_app.static_folder)
-    for name in SHELL_ASSETS + SHELL_MODULES:
-        digest.update((static / name).read_bytes())
-    digest.update((Path(current_app.root_path) / "templates" / "shell" / "sw.js").read_bytes())
-    digest.update(json.dumps([PUBLIC_PAGES, PUBLIC_DATA, PRIVATE_PAGES]).encode())
+    files = [static / name for name in SHELL_ASSETS + SHELL_MODULES]
+    files.append(Path(current_app.root_path) / "templates" / "shell" / "sw.js")
+    lists = json.dumps([PUBLIC_PAGES, PUBLIC_DATA, PRIVATE_PAGES])
+    return _digest(tuple((str(path), path.stat().st_mtime_ns) for path in files), lists)
+
+
+@lru_cache(maxsize=16)
+def _digest(files: tuple, lists: str) -> str:
+    # Browsers fetch /sw.js on every navigation to check for updates: the files are read
+    # and hashed once, and again only when one of them changes.
+    digest = hashlib.sha256()
+    for path, _mtime in files:
+        digest.update(Path(path).read_bytes())
+    digest.update(lists.encode())
     return digest.hexdigest()[:12]
 
 
