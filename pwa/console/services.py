@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..auth.services import issue_enrolment_code
-from ..models import Role, Staff, Survivor, audit
+from ..plan.vocabulary import STAGE_ORDER
+from ..models import CaseEventKind, Role, Staff, Survivor, audit, record_case_event
 
 
 def case_managers(session, organisation_id: int) -> list[Staff]:
@@ -30,6 +31,7 @@ def enrol_survivor(session, staff: Staff, case_manager: Staff, nickname: str, no
     )
     session.add(survivor)
     session.flush()
+    record_case_event(session, survivor, CaseEventKind.OPENED, now, stage=STAGE_ORDER[0])
     code = issue_enrolment_code(session, survivor, staff, now, hours)
     audit.record(staff, survivor, "enrol")
     return survivor, code

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 from .appointments import Appointment, AppointmentReminder
 from .audit import AuditEvent
+from .cases import CaseEvent, CaseEventKind, ClosureReason, record_case_event
 from .directory import (
     DirectoryLanguage,
     DirectoryLocation,
@@ -23,6 +24,9 @@ __all__ = [
     "Appointment",
     "AppointmentReminder",
     "AuditEvent",
+    "CaseEvent",
+    "CaseEventKind",
+    "ClosureReason",
     "CheckIn",
     "Device",
     "DirectoryLanguage",
@@ -48,6 +52,7 @@ __all__ = [
     "Survivor",
     "UTCDateTime",
     "default_organisation",
+    "record_case_event",
     "staff_by_username",
     "utcnow",
 ]

@@ -99,6 +99,8 @@ class Survivor(Account, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_active_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closure_reason: Mapped[str | None] = mapped_column(String(20))
 
     organisation: Mapped[Organisation] = relationship()
     case_manager: Mapped[Staff] = relationship(foreign_keys=[case_manager_id])
@@ -112,6 +114,10 @@ class Survivor(Account, db.Model):
     @property
     def is_enrolled(self) -> bool:
         return self.pin_hash is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Device(db.Model):

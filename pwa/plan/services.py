@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..models import CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Staff, Step, Survivor
+from ..models import CaseEventKind, CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Staff, Step, Survivor, record_case_event
 from .vocabulary import STAGE_ORDER, STAGES, TEMPLATES
 
 
@@ -51,6 +51,7 @@ def set_stage(session, plan: Plan, stage: str, staff: Staff, now: datetime) -> N
     if stage not in STAGES:
         raise ValueError(stage)
     if plan.stage != stage:
+        record_case_event(session, plan.survivor, CaseEventKind.STAGE_CHANGED, now, stage=stage, previous_stage=plan.stage)
         plan.stage, plan.stage_set_at, plan.stage_set_by_id = stage, now, staff.id
 
 

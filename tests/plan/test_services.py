@@ -143,3 +143,15 @@ def test_a_check_in_note_is_encrypted_at_rest(people):
     stored = db.session.execute(text("SELECT note FROM check_in")).scalar_one()
     assert b"Sleeping" not in bytes(stored)
     assert plan.check_ins[0].note == "Sleeping better"
+
+
+def test_a_stage_change_is_a_milestone_with_how_long_the_last_stage_lasted(people):
+    from pwa.models import CaseEvent
+
+    plan = factories.plan(people.lulja, "crisis")
+    db.session.add(CaseEvent(organisation_id=people.lulja.organisation_id, survivor_id=people.lulja.id, kind="opened", at=NOW - timedelta(days=40), stage="crisis"))
+    services.set_stage(db.session, plan, "transition", people.arta, NOW)
+    services.set_stage(db.session, plan, "transition", people.arta, NOW + timedelta(days=1))
+    db.session.commit()
+    changes = db.session.scalars(select(CaseEvent).where(CaseEvent.kind == "stage_changed")).all()
+    assert [(e.previous_stage, e.stage, e.days_in_previous_stage) for e in changes] == [("crisis", "transition", 40)]
