@@ -2,7 +2,8 @@
 #   make run    install, migrate, load demo data into an empty database, serve
 #   make test   install (system packages too) and run the whole test suite,
 #               on SQLite and then on a throwaway PostgreSQL server
-# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help.
+# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help,
+#       make bench-pages, make bench-growth, make bench-startup.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -17,7 +18,7 @@ STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 .PHONY: run test test-browser test-postgres install venv catalogs translations \
-	bench bench-help lighthouse system-packages
+	bench bench-help bench-pages bench-growth bench-startup lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
 
@@ -114,6 +115,20 @@ bench: $(STAMP) catalogs
 # and restarted; checks every acknowledged request is stored exactly once (DATABASE_URL for PostgreSQL).
 bench-help: $(STAMP) catalogs
 	$(PY) -m bench.help_burst
+
+# Pages under load (wrk against gunicorn), beside a bare Flask hello served the same way.
+# DATABASE_URL=postgresql://... measures on PostgreSQL; ARGS=--url=https://... a running deployment.
+bench-pages: $(STAMP) catalogs
+	@sh scripts/install-system-packages.sh bench
+	$(PY) -m bench.pages $(ARGS)
+
+# Lists and plans at 30, 300 and 3,000 people: SQL statements and time per request.
+bench-growth: $(STAMP) catalogs
+	$(PY) -m bench.growth $(ARGS)
+
+# What one app process costs before it serves, against a bare Flask app.
+bench-startup: $(STAMP) catalogs
+	$(PY) -m bench.startup
 
 # Lighthouse (npm, into bench/node_modules) on the survivor pages, with Debian's Chromium.
 lighthouse: system-packages $(STAMP) catalogs

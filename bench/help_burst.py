@@ -2,9 +2,9 @@
 
 ``python -m bench.help_burst`` (or ``make bench-help``):
 
-1. makes a fresh database (SQLite in a temporary folder, or the throwaway
-   PostgreSQL database named by ``DATABASE_URL``), loads the demo people and
-   serves Dera with gunicorn as a separate process;
+1. makes a fresh database (SQLite in a temporary folder, or a new database on
+   the PostgreSQL server named by ``DATABASE_URL``, dropped afterwards), loads
+   the demo people and serves Dera with gunicorn as a separate process;
 2. enrols a phone over HTTP, as a person would, and fires a burst of help
    requests from many threads: every key is sent several times, half through
    the phone's offline queue (``/help/queue``) and half through the form;
@@ -14,8 +14,8 @@
 4. checks the database: every acknowledged request is there exactly once, with
    the id the server acknowledged, and there is one request per key, no more.
 
-Exit status 0 when all holds. ``DATABASE_URL`` must point at a database you can
-throw away: the script builds its schema there.
+Exit status 0 when all holds. A server named by ``DATABASE_URL`` keeps what it
+already holds: the run uses a database of its own there.
 """
 from __future__ import annotations
 
@@ -23,33 +23,17 @@ import argparse
 import os
 import random
 import re
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-PIN = "246810"
+from .serve import Phone, Server, dera_env, enrolment_path, load_demo, refresh_phone, scratch_database, sign_in_phone
 ANSWERS = {"setback": "money_or_job", "urgency": "now", "contact": "call", "note": "burst"}
-
-
-@dataclass
-class Phone:
-    """A signed-in phone: its cookies, the form's CSRF token and the queue token."""
-
-    base_url: str
-    cookies: dict
-    csrf: str
-    queue_token: str
 
 
 @dataclass
@@ -121,34 +105,6 @@ def fire(phone: Phone, submissions, workers: int, outcome: Outcome | None = None
     return outcome
 
 
-def sign_in_phone(base_url: str, enrolment_path: str) -> Phone:
-    """Enrol a phone over HTTP as a person does: open the link, choose a nickname and a PIN."""
-    browser = requests.Session()
-    page = browser.get(base_url + enrolment_path, timeout=30).text
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    answer = browser.post(
-        base_url + enrolment_path,
-        data={"nickname": "Lulja", "pin": PIN, "pin_again": PIN, "csrf_token": csrf},
-        timeout=30, allow_redirects=False,
-    )
-    assert answer.status_code == 302, f"enrolment failed: {answer.status_code}"
-    return refresh_phone(base_url, browser.cookies.get_dict())
-
-
-def refresh_phone(base_url: str, cookies: dict) -> Phone:
-    """The form and queue tokens of a signed-in phone (unlocking with the PIN if the session is gone)."""
-    browser = requests.Session()
-    browser.cookies.update(cookies)
-    page = browser.get(f"{base_url}/help", timeout=30)
-    if "/unlock" in page.url:
-        csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
-        browser.post(f"{base_url}/unlock", data={"pin": PIN, "csrf_token": csrf}, timeout=30)
-        page = browser.get(f"{base_url}/help", timeout=30)
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
-    token = re.search(r'<meta name="help-queue" content="([^"]+)"', page.text).group(1)
-    return Phone(base_url, browser.cookies.get_dict(), csrf, token)
-
-
 def check(database_url: str, outcome: Outcome, keys: set[str]) -> list[str]:
     """Problems found in the database: none when every acknowledged request is there exactly once."""
     from sqlalchemy import create_engine, text
@@ -179,61 +135,10 @@ def check(database_url: str, outcome: Outcome, keys: set[str]) -> list[str]:
     return problems
 
 
-# Running Dera as a separate process --------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """Dera under gunicorn, in its own process group so it can be killed outright."""
-
-    def __init__(self, env: dict, port: int, workers: int = 2, threads: int = 8):
-        self.env, self.port, self.workers, self.threads = env, port, workers, threads
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [
-            sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads", str(self.threads),
-            "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--log-level", "warning", "pwa:create_app()",
-        ]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.kill()
-        raise RuntimeError("the server did not start")
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: no clean shutdown, no finished requests."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-
-def flask(env: dict, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "pwa", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr or result.stdout)
-    return result.stdout
-
-
-def _burst_and_restart(server: Server, enrolment_path: str, keys: int, repeats: int, workers: int, kill_at: float, say):
+def _burst_and_restart(server: Server, enrolment: str, keys: int, repeats: int, workers: int, kill_at: float, say):
     """Fire the burst, SIGKILL the server part-way, restart it and send again what was not acknowledged."""
     server.start()
-    phone = sign_in_phone(server.url, enrolment_path)
+    phone = sign_in_phone(server.url, enrolment)
 
     submissions = plan(keys, repeats)
     total = len(submissions)
@@ -267,21 +172,12 @@ def _burst_and_restart(server: Server, enrolment_path: str, keys: int, repeats: 
 def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0.4, database_url: str | None = None, quiet: bool = False) -> bool:
     """The whole experiment; True when no acknowledged request was lost or doubled."""
     say = (lambda *a: None) if quiet else print
-    with tempfile.TemporaryDirectory() as instance:
-        url = database_url or f"sqlite:///{Path(instance) / 'dera.sqlite'}"
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DERA_INSTANCE_PATH": instance,
-            "DATABASE_URL": url,
-            "DERA_RATELIMIT_ENABLED": "0",
-        }
-        flask(env, "db", "upgrade")
-        demo = flask(env, "demo", "--base-url", "")
-        enrolment_path = re.search(r"Lulja .*?(/enrol/[A-Z0-9-]+)", demo).group(1)
-        server = Server(env, _free_port())
+    with scratch_database(database_url) as (url, instance):
+        env = dera_env(url, instance)
+        enrolment = enrolment_path(load_demo(env))
+        server = Server(env)
         try:
-            outcome, submissions, pending = _burst_and_restart(server, enrolment_path, keys, repeats, workers, kill_at, say)
+            outcome, submissions, pending = _burst_and_restart(server, enrolment, keys, repeats, workers, kill_at, say)
         finally:
             server.kill()
         problems = check(url, outcome, {key for key, _via in submissions})

@@ -13,11 +13,26 @@ def _fingerprint(path: str, mtime: float) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
+@lru_cache(maxsize=256)
+def _fixed_fingerprint(path: str) -> str:
+    return _fingerprint(path, 0.0)
+
+
+def file_version(path: Path) -> str:
+    """The content hash of a file shipped with the app: computed once per process, or on every change while debugging."""
+    if current_app.debug:
+        return _fingerprint(str(path), path.stat().st_mtime)
+    return _fixed_fingerprint(str(path))
+
+
+def asset_version(filename: str) -> str:
+    """The content hash of a static file."""
+    return file_version(Path(current_app.static_folder) / filename)
+
+
 def asset_url(filename: str) -> str:
     """``url_for('static')`` with a content hash, e.g. ``/static/css/dera.css?v=3f2a…``."""
-    path = Path(current_app.static_folder) / filename
-    version = _fingerprint(str(path), path.stat().st_mtime)
-    return url_for("static", filename=filename, v=version)
+    return url_for("static", filename=filename, v=asset_version(filename))
 
 
 def init_app(app) -> None:

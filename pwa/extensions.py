@@ -4,6 +4,7 @@ import hmac
 
 from flask import current_app, request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -43,6 +44,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+compress = Compress()
 limiter = Limiter(key_func=client_key, default_limits=[])
 
 

@@ -16,6 +16,9 @@ from .models import Staff, Survivor, default_organisation
 
 DEVICE_COOKIE = "dera_device"
 _LAST_SEEN = "seen"
+# The idle clock is moved on at most this often: each write re-signs and re-sends the session
+# cookie, and the idle lock is counted in minutes.
+_LAST_SEEN_RESOLUTION = 60
 
 # Requests that neither count as activity nor need the idle lock: the directory's JSON is
 # fetched by the page's scripts, and the help queue authenticates itself
@@ -92,7 +95,7 @@ def _enforce_idle_lock():
             session["next"] = request.full_path.rstrip("?")
         target = url_for("auth.login" if is_staff else "auth.unlock")
         return redirect_to(target)
-    if request.endpoint not in _BACKGROUND_ENDPOINTS:
+    if request.endpoint not in _BACKGROUND_ENDPOINTS and (last_seen is None or now - last_seen >= _LAST_SEEN_RESOLUTION):
         session[_LAST_SEEN] = now
     return None
 

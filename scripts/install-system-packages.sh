@@ -4,14 +4,15 @@
 #   install-system-packages.sh test  the above, plus Chromium and its driver
 #                                    (browser tests), PostgreSQL (the second
 #                                    test run) and gettext (msgfmt) [default]
+#   install-system-packages.sh bench python3-venv and wrk (the load generator)
 # Does nothing when everything is already there; safe to run repeatedly.
 set -eu
 
 want=${1:-test}
 case $want in
-run | test) ;;
+run | test | bench) ;;
 *)
-    echo "usage: $0 [run|test]" >&2
+    echo "usage: $0 [run|test|bench]" >&2
     exit 2
     ;;
 esac
@@ -28,6 +29,10 @@ if [ "$want" = test ]; then
     command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
     command -v msgfmt >/dev/null 2>&1 || missing="$missing gettext"
+fi
+
+if [ "$want" = bench ]; then
+    command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
 fi
 
 [ -n "$missing" ] || exit 0

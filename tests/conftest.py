@@ -1,10 +1,12 @@
 """Shared fixtures: the app on a real database, a page-checking client, people, sign-in."""
 from __future__ import annotations
 
+import gzip
 import os
 import re
 from pathlib import Path
 
+import brotli
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -134,6 +136,17 @@ def login_as(client):
     return sign_in
 
 
+def decoded_body(response) -> bytes:
+    """The body as the browser reads it, after undoing Brotli or gzip compression."""
+    body = response.get_data()
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "br":
+        return brotli.decompress(body)
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    return body
+
+
 class PageCheckingClient(FlaskClient):
     """A test client that checks every HTML page it receives.
 
@@ -174,7 +187,7 @@ class PageCheckingClient(FlaskClient):
             self.csrf_token = match.group(1)
 
     def _check_page(self, response):
-        html = response.get_data(as_text=True)
+        html = decoded_body(response).decode()
         self._remember_token(html)
         assert "no-store" in response.headers.get("Cache-Control", ""), response.request.path
         assert "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy", "")

@@ -6,6 +6,7 @@ never touch ``request`` or templates.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import re
 import secrets
@@ -76,7 +77,7 @@ def authenticate_staff(session, username: str, password: str, now: datetime) -> 
     staff = staff_by_username(username)
     if staff is None:
         # Spend the same time as a real check, so timing does not tell which usernames exist.
-        verify_secret(_DUMMY_HASH, password)
+        verify_secret(_dummy_hash(), password)
         return None
     if not verify_secret(staff.password_hash, password) or not staff.active:
         return None
@@ -86,7 +87,18 @@ def authenticate_staff(session, username: str, password: str, now: datetime) -> 
     return staff
 
 
-_DUMMY_HASH = _default_hasher.hash("not a real password")
+def _dummy_hash() -> str:
+    """A hash to check unknown usernames against, so they take as long as known ones.
+
+    Made on first use, not at import: an Argon2 hash costs about 150 ms and 64 MiB.
+    """
+    hasher = _hasher()
+    return _dummy_hash_for(hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash("not a real password")
 
 
 # Enrolment ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from ..access import get_survivor_or_404, visible_survivors
 from ..clock import now
 from ..extensions import db
 from ..models import HelpRequest
+from ..pagination import page_number
 from ..security import staff_required
 from . import services
 from .forms import AnswerForm, ResolveForm
@@ -49,20 +50,29 @@ def _back_to(help_request: HelpRequest) -> str:
     return url_for("inbox.show_request", request_id=help_request.id)
 
 
+INBOX_PAGE_SIZE = 50
+
+
+def _inbox_page():
+    """One page of the inbox: an organisation's open requests can be many."""
+    return db.paginate(
+        services.inbox_query(visible_survivors(current_user)),
+        page=request.args.get("page", 1, type=page_number), per_page=INBOX_PAGE_SIZE, error_out=False,
+    )
+
+
 @bp.get("/inbox")
 @staff_required
 def show_inbox():
     """Open requests of the people I may see, most urgent and oldest first."""
-    requests = services.inbox(db.session, visible_survivors(current_user))
-    return render_template("help/inbox.html", requests=requests, at=now())
+    return render_template("help/inbox.html", requests=_inbox_page(), at=now())
 
 
 @bp.get("/inbox/list")
 @staff_required
 def show_inbox_list():
     """The inbox list alone, refreshed by the page (it does not count as activity for the idle lock)."""
-    requests = services.inbox(db.session, visible_survivors(current_user))
-    return render_template("help/_inbox_list.html", requests=requests, at=now())
+    return render_template("help/_inbox_list.html", requests=_inbox_page(), at=now())
 
 
 def _request_page(help_request: HelpRequest, answer_form=None, resolve_form=None):

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..auth.services import device_for_secret
 from ..clock import now
+from ..compression import mark_secret_in_page
 from ..extensions import csrf, db, limiter
 from ..models import HelpRequest, Survivor
 from ..security import DEVICE_COOKIE, survivor_required
@@ -28,6 +29,7 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(template_globals
 @bp.app_template_global()
 def help_queue_token() -> str:
     """The token a queued request is sent with (see ``send_queued_request``)."""
+    mark_secret_in_page()
     return services.make_queue_token(current_app.config["SECRET_KEY"], current_user)
 
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..jobs import claim
 from ..models import HelpRequest, Organisation, Role, Staff, Survivor
@@ -207,11 +208,24 @@ def _open_requests_of(visible: Select):
     return (HelpRequest.survivor_id.in_(survivor_ids)) & HelpRequest.status.in_(OPEN_STATUSES)
 
 
-def inbox(session, visible: Select) -> list[HelpRequest]:
+# A list of requests shows each person's nickname and who answers: loaded with the requests,
+# not one query per row.
+_WITH_PEOPLE = (joinedload(HelpRequest.survivor), joinedload(HelpRequest.assigned_to))
+
+
+def inbox_query(visible: Select) -> Select:
     """Open requests of the people in ``visible`` (a query of survivors), most urgent and oldest first."""
-    return list(
-        session.scalars(select(HelpRequest).where(_open_requests_of(visible)).order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id))
+    return (
+        select(HelpRequest)
+        .where(_open_requests_of(visible))
+        .options(*_WITH_PEOPLE)
+        .order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
     )
+
+
+def inbox(session, visible: Select) -> list[HelpRequest]:
+    """The whole inbox as a list (see ``inbox_query``)."""
+    return list(session.scalars(inbox_query(visible)))
 
 
 def count_open(session, visible: Select) -> int:
@@ -301,6 +315,7 @@ def duty_queue(session, organisation_id: int) -> list[HelpRequest]:
             select(HelpRequest)
             .join(Survivor, HelpRequest.survivor_id == Survivor.id)
             .where(Survivor.organisation_id == organisation_id, HelpRequest.status == "sent", HelpRequest.escalated_at.is_not(None))
+            .options(*_WITH_PEOPLE)
             .order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
         )
     )

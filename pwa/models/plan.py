@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, String, inspect, select
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, object_session, relationship
 
 from ..crypto import EncryptedText
 from ..extensions import db
@@ -43,15 +43,39 @@ class Plan(db.Model):
     @property
     def agreement(self) -> "PlanAgreement | None":
         """The latest give or withdraw: the plan's agreement as it stands now."""
-        return self.agreements[-1] if self.agreements else None
+        if not self._needs_query("agreements"):
+            return self.agreements[-1] if self.agreements else None
+        return object_session(self).scalar(
+            select(PlanAgreement).where(PlanAgreement.plan_id == self.id).order_by(PlanAgreement.at.desc(), PlanAgreement.id.desc()).limit(1)
+        )
 
     @property
     def is_agreed(self) -> bool:
-        return self.agreement is not None and self.agreement.given
+        agreement = self.agreement
+        return agreement is not None and agreement.given
 
     @property
     def last_check_in(self) -> "CheckIn | None":
-        return self.check_ins[0] if self.check_ins else None
+        recent = self.recent_check_ins(1)
+        return recent[0] if recent else None
+
+    def recent_check_ins(self, limit: int) -> list["CheckIn"]:
+        """The latest ``limit`` check-ins, newest first, without loading (and decrypting) all of them."""
+        if not self._needs_query("check_ins"):
+            return self.check_ins[:limit]
+        return list(
+            object_session(self).scalars(
+                select(CheckIn)
+                .where(CheckIn.plan_id == self.id)
+                .options(joinedload(CheckIn.staff))
+                .order_by(CheckIn.held_on.desc(), CheckIn.id.desc())
+                .limit(limit)
+            )
+        )
+
+    def _needs_query(self, collection: str) -> bool:
+        """True when a saved plan's ``collection`` is not loaded yet: one short query beats loading it all."""
+        return self.id is not None and object_session(self) is not None and collection in inspect(self).unloaded
 
 
 class Goal(db.Model):

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 
 from flask_babel import gettext as _
 
-from ..assets import asset_url
+from ..assets import asset_url, asset_version, file_version
 from ..i18n import get_locale
 
 bp = Blueprint("shell", __name__)
@@ -77,23 +76,15 @@ def manifest():
 
 
 def shell_version() -> str:
-    """Changes whenever a shell file or the worker itself changes, so old caches are dropped."""
-    static = Path(current_app.static_folder)
-    files = [static / name for name in SHELL_ASSETS + SHELL_MODULES]
-    files.append(Path(current_app.root_path) / "templates" / "shell" / "sw.js")
+    """Changes whenever a shell file or the worker itself changes, so old caches are dropped.
+
+    Browsers fetch /sw.js on every navigation to check for updates, so each file's hash is
+    computed once per process (``assets.file_version``).
+    """
+    versions = [asset_version(name) for name in SHELL_ASSETS + SHELL_MODULES]
+    versions.append(file_version(Path(current_app.root_path) / "templates" / "shell" / "sw.js"))
     lists = json.dumps([PUBLIC_PAGES, PUBLIC_DATA, PRIVATE_PAGES])
-    return _digest(tuple((str(path), path.stat().st_mtime_ns) for path in files), lists)
-
-
-@lru_cache(maxsize=16)
-def _digest(files: tuple, lists: str) -> str:
-    # Browsers fetch /sw.js on every navigation to check for updates: the files are read
-    # and hashed once, and again only when one of them changes.
-    digest = hashlib.sha256()
-    for path, _mtime in files:
-        digest.update(Path(path).read_bytes())
-    digest.update(lists.encode())
-    return digest.hexdigest()[:12]
+    return hashlib.sha256(" ".join(versions + [lists]).encode()).hexdigest()[:12]
 
 
 @bp.get("/sw.js")

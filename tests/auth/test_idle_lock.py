@@ -69,3 +69,12 @@ def test_changing_network_keeps_the_session(client, people, login_as):
     login_as(people.lulja)
     response = client.get("/today", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert response.status_code == 200
+
+
+def test_the_idle_clock_is_written_at_most_once_a_minute(client, people, login_as):
+    login_as(people.lulja)
+    client.get("/today")
+    _idle_for(client, 0.5)
+    assert "Set-Cookie" not in client.get("/today").headers
+    _idle_for(client, 2)
+    assert "session=" in client.get("/today").headers.get("Set-Cookie", "")

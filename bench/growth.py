@@ -1,0 +1,162 @@
+"""Lists that must not grow with the organisation: queries and time at 30, 300 and 3,000 people.
+
+``python -m bench.growth`` (or ``make bench-growth``) builds an organisation of each size on a
+scratch database (SQLite, or a new database on the PostgreSQL server named by ``DATABASE_URL``),
+opens the supervisor's and a case manager's lists, and a plan with 1, 50 and 150 check-ins, and
+prints for each the SQL statements one request runs and its median time, with the time as a ratio
+to the smallest size measured in the same run. Flat is the goal: the same queries, and a time
+within 20 % of the smallest.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+
+from .serve import scratch_database
+
+SIZES = (30, 300, 3000)
+CHECK_INS = (1, 50, 150)
+ROUNDS = 7
+
+
+def _app(database_url: str, instance: str):
+    os.environ["DERA_INSTANCE_PATH"] = instance
+    from pwa import create_app
+    from pwa.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        db.create_all()
+        app.test_cli_runner().invoke(args=["demo"])
+    return app
+
+
+def _grow(app, people: int) -> None:
+    """Add people (spread over the two demo case managers) until the organisation has ``people``; a third ask for help."""
+    from sqlalchemy import func, select
+
+    from pwa.extensions import db
+    from pwa.models import HelpRequest, Plan, Staff, Survivor, utcnow
+
+    with app.app_context():
+        now = utcnow()
+        managers = db.session.scalars(select(Staff).where(Staff.username.in_(["arta", "besnik"])).order_by(Staff.id)).all()
+        have = db.session.scalar(select(func.count(Survivor.id)))
+        for n in range(have, people):
+            survivor = Survivor(organisation_id=managers[0].organisation_id, case_manager_id=managers[n % 2].id, nickname=f"Person {n}", created_at=now)
+            db.session.add(survivor)
+            db.session.flush()
+            db.session.add(Plan(survivor_id=survivor.id, stage=("crisis", "transition", "inclusion")[n % 3], created_at=now))
+            if n % 3 == 0:
+                db.session.add(HelpRequest(
+                    survivor_id=survivor.id, idempotency_key=str(uuid.uuid4()), setback="health", urgency=("now", "today", "week")[n % 3],
+                    contact="call", status="sent", created_at=now - timedelta(minutes=n), escalate_at=now + timedelta(days=7),
+                ))
+        db.session.commit()
+
+
+def _check_ins(app, count: int) -> int:
+    """Give the first demo person's plan ``count`` check-ins; her survivor id."""
+    from sqlalchemy import delete, select
+
+    from pwa.extensions import db
+    from pwa.models import CheckIn, Plan, Staff, Survivor, utcnow
+
+    with app.app_context():
+        lulja = db.session.scalar(select(Survivor).where(Survivor.nickname == "Lulja"))
+        plan = db.session.scalar(select(Plan).where(Plan.survivor_id == lulja.id))
+        arta = db.session.scalar(select(Staff).where(Staff.username == "arta"))
+        db.session.execute(delete(CheckIn).where(CheckIn.plan_id == plan.id))
+        for n in range(count):
+            db.session.add(CheckIn(plan_id=plan.id, held_on=date(2026, 1, 1) + timedelta(days=n), note=f"Check-in {n}", staff_id=arta.id, created_at=utcnow()))
+        db.session.commit()
+        return lulja.id
+
+
+def _signed_in(app, username: str | None = None, survivor_id: int | None = None):
+    from sqlalchemy import select
+
+    from pwa.extensions import db
+    from pwa.models import Staff, Survivor
+
+    client = app.test_client()
+    with app.app_context():
+        person = db.session.get(Survivor, survivor_id) if survivor_id else db.session.scalar(select(Staff).where(Staff.username == username))
+        session_id = person.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"], session["seen"] = session_id, True, time.time()
+    return client
+
+
+def measure(app, client, path: str) -> tuple[int, float]:
+    """SQL statements of one request, and the median time of ``ROUNDS`` requests (ms)."""
+    from sqlalchemy import event
+
+    from pwa.extensions import db
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    times = []
+    for n in range(ROUNDS):
+        if n == 0:
+            event.listen(engine, "before_cursor_execute", count)
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        if n == 0:
+            event.remove(engine, "before_cursor_execute", count)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+    return len(statements), statistics.median(times)
+
+
+def run(database_url: str | None, sizes=SIZES, check_ins=CHECK_INS, say=print) -> dict:
+    results = {}
+    with scratch_database(database_url) as (url, instance):
+        app = _app(url, instance)
+        lists = [("Caseload (supervisor)", "drita", "/console/"), ("Inbox (supervisor)", "drita", "/console/inbox"),
+                 ("Caseload (case manager)", "arta", "/console/"), ("Inbox (case manager)", "arta", "/console/inbox")]
+        say(f"{'list':26} {'people':>7} {'queries':>8} {'median ms':>10} {'÷ smallest':>11}")
+        for size in sizes:
+            _grow(app, size)
+            for label, who, path in lists:
+                queries, ms = measure(app, _signed_in(app, who), path)
+                results[(label, size)] = (queries, ms)
+                base = results[(label, sizes[0])][1]
+                say(f"{label:26} {size:7} {queries:8} {ms:10.1f} {ms / base:11.2f}")
+        say(f"\n{'plan':26} {'check-ins':>7} {'queries':>8} {'median ms':>10} {'÷ smallest':>11}")
+        for count in check_ins:
+            survivor_id = _check_ins(app, count)
+            for label, client, path in [("My plan (her phone)", _signed_in(app, survivor_id=survivor_id), "/plan"),
+                                        ("Plan editor (staff)", _signed_in(app, "arta"), f"/console/people/{survivor_id}/plan")]:
+                queries, ms = measure(app, client, path)
+                results[(label, count)] = (queries, ms)
+                base = results[(label, check_ins[0])][1]
+                say(f"{label:26} {count:7} {queries:8} {ms:10.1f} {ms / base:11.2f}")
+        with app.app_context():
+            from pwa.extensions import db
+
+            db.engine.dispose()
+    return results
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="organisation sizes (people)")
+    args = parser.parse_args(argv)
+    run(os.environ.get("DATABASE_URL"), tuple(int(s) for s in args.sizes.split(",")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

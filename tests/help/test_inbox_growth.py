@@ -1,0 +1,45 @@
+"""The inbox shows a page at a time, with the same number of queries for 3 people or 300."""
+from sqlalchemy import event
+
+from pwa.extensions import db
+from tests import factories
+
+
+def _queries_for(client, path: str) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def _people_with_requests(people, n: int) -> None:
+    for i in range(n):
+        survivor = factories.survivor(people.arta if i % 2 else people.besnik, f"Person {i}", pin=None)
+        factories.help_request(survivor)
+    db.session.commit()
+
+
+def test_the_supervisors_inbox_costs_the_same_for_3_and_300_people(client, people, login_as):
+    login_as(people.supervisor)
+    _people_with_requests(people, 3)
+    small = _queries_for(client, "/console/inbox")
+    _people_with_requests(people, 297)
+    assert _queries_for(client, "/console/inbox") == small
+
+
+def test_the_inbox_is_paginated(client, people, login_as):
+    login_as(people.supervisor)
+    _people_with_requests(people, 60)
+    first = client.get("/console/inbox").get_data(as_text=True)
+    assert first.count('class="request ') == 50 and 'rel="next"' in first
+    second = client.get("/console/inbox?page=2").get_data(as_text=True)
+    assert second.count('class="request ') == 10 and 'rel="prev"' in second
+    assert client.get("/console/inbox?page=abc").status_code == 200
