@@ -32,6 +32,16 @@ ORGANISATION_DEFAULTS = {
     "help_escalate_week_days": 2,
     # Resolved and withdrawn help requests are deleted after this many days.
     "help_retention_days": 90,
+    # A check-in is due when the last one is older than this, by the stage she is in.
+    "checkin_interval_crisis_days": 14,
+    "checkin_interval_transition_days": 7,
+    "checkin_interval_inclusion_days": 30,
+    # A closed case's record is deleted this many days after it was closed, unless reopened first.
+    "closed_case_retention_days": 180,
+    # Whether a supervisor approves a closure a case manager asks for.
+    "closure_needs_approval": False,
+    # Whether case managers, like supervisors, sign in with a code from an authenticator app.
+    "case_manager_two_factor": False,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.

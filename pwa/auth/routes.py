@@ -143,6 +143,8 @@ def unlock():
     device = _device()
     if device is None:
         return redirect(url_for("auth.start"))
+    if device.survivor.is_closed:
+        return render_template("cases/closed.html")
     if device.survivor.is_locked:
         return render_template("auth/locked.html"), 403
     form = PinForm()
