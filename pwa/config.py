@@ -48,6 +48,10 @@ ORGANISATION_DEFAULTS = {
 MAX_PIN_ATTEMPTS = 5
 # An enrolment code works once and for this many hours.
 ENROLMENT_HOURS = 72
+# A staff password-reset code works once and for this many hours.
+PASSWORD_RESET_HOURS = 24
+# After the password, the code from the authenticator app must follow within this many minutes.
+SECOND_FACTOR_MINUTES = 5
 # The device cookie lives this long on the phone (it is renewed on each unlock).
 DEVICE_COOKIE_DAYS = 365
 # Staff audit events are kept this many days.
@@ -128,6 +132,8 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "ORGANISATION_DEFAULTS": dict(ORGANISATION_DEFAULTS),
         "MAX_PIN_ATTEMPTS": MAX_PIN_ATTEMPTS,
         "ENROLMENT_HOURS": ENROLMENT_HOURS,
+        "PASSWORD_RESET_HOURS": PASSWORD_RESET_HOURS,
+        "SECOND_FACTOR_MINUTES": SECOND_FACTOR_MINUTES,
         "DEVICE_COOKIE_DAYS": DEVICE_COOKIE_DAYS,
         "AUDIT_RETENTION_DAYS": AUDIT_RETENTION_DAYS,
         "TILE_URL": env.get("DERA_TILE_URL") or TILE_URL,

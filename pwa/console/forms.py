@@ -1,7 +1,7 @@
 """Staff console forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -160,3 +160,34 @@ class OrganisationSettingsForm(FlaskForm):
             NumberRange(min=7, max=365, message=_l("Choose between %(min)s and %(max)s days.")),
         ],
     )
+    checkin_interval_crisis_days = IntegerField(
+        _l("Check-ins in the crisis stage: every (days)"),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=1, max=90, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )
+    checkin_interval_transition_days = IntegerField(
+        _l("Check-ins in the transition stage: every (days)"),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=1, max=90, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )
+    checkin_interval_inclusion_days = IntegerField(
+        _l("Check-ins in the inclusion stage: every (days)"),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=1, max=90, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )
+    closed_case_retention_days = IntegerField(
+        _l("Delete the record of a closed case after (days)"),
+        description=_l("Unless the case is reopened first."),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=7, max=3650, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )
+    closure_needs_approval = BooleanField(_l("A supervisor approves each closure a case manager asks for"))
+    case_manager_two_factor = BooleanField(_l("Case managers also sign in with an authenticator app"))
