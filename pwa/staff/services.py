@@ -118,7 +118,7 @@ def complete_password_reset(staff: Staff, password: str) -> None:
 
 def start_two_factor(staff: Staff) -> str:
     """A new authenticator secret, kept (encrypted) but not in use until a code from it is confirmed."""
-    if staff.totp_secret is None or staff.totp_enabled_at is None:
+    if staff.totp_secret is None:
         staff.totp_secret = pyotp.random_base32()
     return staff.totp_secret
 
