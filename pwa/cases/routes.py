@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -66,7 +67,7 @@ def move_caseload(staff_id: int):
         to = db.session.get(Staff, form.case_manager_id.data)
         moved = services.move_cases(db.session, current_user, survivors, to, now())
         db.session.commit()
-        flash(_("%(count)d people now work with %(name)s.", count=moved, name=to.first_name))
+        flash(ngettext("%(name)s now also works with %(num)d person.", "%(name)s now also works with %(num)d people.", moved, name=to.first_name))
         return redirect(url_for("console.staff_accounts"))
     return render_template("cases/move_caseload.html", form=form, person=person, count=len(survivors))
 

@@ -5,6 +5,7 @@ import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.routes import PENDING_SIGN_IN, sign_in
@@ -191,7 +192,11 @@ def enter_sign_in_code():
             sign_in(person)
             left = services.recovery_codes_left(db.session, person)
             if left <= 2:
-                flash(_("You have %(num)d recovery codes left. Make new ones on Your account.", num=left))
+                flash(ngettext(
+                    "You have %(num)d recovery code left. Make new ones on Your account.",
+                    "You have %(num)d recovery codes left. Make new ones on Your account.",
+                    left,
+                ))
             return redirect(next_url)
         db.session.commit()
         if services.too_many_code_attempts(person):

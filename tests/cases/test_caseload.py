@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import event
 
 from pwa.access import visible_survivors
+from pwa.appointments.services import tirane_day
 from pwa.cases.services import caseload
 from pwa.extensions import db
 from pwa.models import CheckIn, Survivor, utcnow
@@ -13,7 +14,8 @@ from tests import factories
 
 def _check_in(survivor, days_ago: int, stage: str = "crisis"):
     plan = factories.plan(survivor, stage)
-    db.session.add(CheckIn(plan=plan, held_on=(utcnow() - timedelta(days=days_ago)).date(), staff_id=survivor.case_manager_id))
+    today = tirane_day(utcnow())
+    db.session.add(CheckIn(plan=plan, held_on=today - timedelta(days=days_ago), staff_id=survivor.case_manager_id))
     db.session.commit()
 
 
