@@ -176,3 +176,10 @@ def test_a_closed_case_cannot_be_moved_closed_again_or_given_a_plain_code(client
     assert client.get(f"/console/people/{people.lulja.id}/close").status_code == 404
     assert client.post(f"/console/people/{people.lulja.id}/code", data={}).status_code == 404
     assert "Rihap rastin" in client.get(f"/console/people/{people.lulja.id}").get_data(as_text=True)
+
+
+def test_what_the_app_keeps_tells_her_when_a_closed_case_is_deleted(client, people, login_as):
+    people.org.closed_case_retention_days = 45
+    db.session.commit()
+    login_as(people.lulja)
+    assert "45 ditë pasi mbyllet rasti yt" in client.get("/settings/my-data").get_data(as_text=True)
