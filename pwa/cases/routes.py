@@ -36,6 +36,13 @@ def _open_survivor_or_404(survivor_id: int, action: str):
     return survivor
 
 
+def _pending_closure_or_404(survivor_id: int):
+    survivor = _open_survivor_or_404(survivor_id, "close_case_view")
+    if not survivor.closure_pending:
+        abort(404)
+    return survivor
+
+
 @bp.route("/people/<int:survivor_id>/move", methods=["GET", "POST"])
 @supervisor_required
 def move_person(survivor_id: int):
@@ -95,9 +102,7 @@ def close_case(survivor_id: int):
 @supervisor_required
 def approve_closure(survivor_id: int):
     """A supervisor agrees to close the case as the case manager asked."""
-    survivor = _open_survivor_or_404(survivor_id, "close_case_view")
-    if not survivor.closure_pending:
-        abort(404)
+    survivor = _pending_closure_or_404(survivor_id)
     services.approve_closure(db.session, current_user, survivor, now())
     db.session.commit()
     flash(_("The case of %(person)s is closed.", person=survivor.nickname))
@@ -108,9 +113,7 @@ def approve_closure(survivor_id: int):
 @supervisor_required
 def decline_closure(survivor_id: int):
     """A supervisor keeps the case open."""
-    survivor = _open_survivor_or_404(survivor_id, "close_case_view")
-    if not survivor.closure_pending:
-        abort(404)
+    survivor = _pending_closure_or_404(survivor_id)
     services.decline_closure(db.session, current_user, survivor)
     db.session.commit()
     flash(_("The case of %(person)s stays open.", person=survivor.nickname))

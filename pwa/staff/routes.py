@@ -43,6 +43,11 @@ def _back(person: Staff):
     return redirect(url_for("staff.show_colleague", staff_id=person.id), code=303)
 
 
+def _refuse_last_supervisor(person: Staff):
+    flash(_("%(name)s is the last active supervisor. Make someone else a supervisor first.", name=person.first_name))
+    return _back(person)
+
+
 @bp.get("/console/staff/<int:staff_id>")
 @supervisor_required
 def show_colleague(staff_id: int):
@@ -66,8 +71,7 @@ def deactivate_colleague(staff_id: int):
     try:
         services.deactivate(db.session, person, now())
     except services.LastSupervisor:
-        flash(_("%(name)s is the last active supervisor. Make someone else a supervisor first.", name=person.first_name))
-        return _back(person)
+        return _refuse_last_supervisor(person)
     except services.HoldsCases:
         flash(_("%(name)s still has people on their caseload. Move them to a colleague first.", name=person.first_name))
         return _back(person)
@@ -99,8 +103,7 @@ def change_role(staff_id: int):
     try:
         services.change_role(db.session, person, Role(form.role.data))
     except services.LastSupervisor:
-        flash(_("%(name)s is the last active supervisor. Make someone else a supervisor first.", name=person.first_name))
-        return _back(person)
+        return _refuse_last_supervisor(person)
     db.session.commit()
     flash(_("The role of %(name)s is saved.", name=person.first_name))
     return _back(person)
