@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from .serve import Server, dera_env, enrolment_path, load_demo, scratch_database, sign_in_phone, sign_in_staff
+from .serve import Server, authenticator_key, dera_env, enrolment_path, load_demo, scratch_database, sign_in_phone, sign_in_staff
 
 HERE = Path(__file__).resolve().parent
 SURVIVOR_PAGES = {"Today": "/today", "My plan": "/plan", "Services": "/services", "Contacts": "/contacts", "Ask for help": "/help"}
@@ -59,7 +59,7 @@ def measure(base_url: str, hello_url: str, phone_cookies: dict, staff_cookies: d
     return rows
 
 
-def run(levels: list[int], seconds: int, workers: int, database_url: str | None, url: str | None) -> list[dict]:
+def run(levels: list[int], seconds: int, workers: int, database_url: str | None, url: str | None, totp_keys: str = "") -> list[dict]:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed (Debian package wrk)")
     with scratch_database(database_url) as (db_url, instance):
@@ -74,7 +74,8 @@ def run(levels: list[int], seconds: int, workers: int, database_url: str | None,
                 dera, base = None, url.rstrip("/")
             try:
                 phone = sign_in_phone(base, enrolment_path(demo)) if demo else None
-                staff = {who: sign_in_staff(base, who, PASSWORDS[who]) for who in PASSWORDS}
+                keys = {who: authenticator_key(demo or totp_keys, who) for who in PASSWORDS}
+                staff = {who: sign_in_staff(base, who, PASSWORDS[who], keys[who]) for who in PASSWORDS}
                 print(f"Dera at {base} ({'gunicorn, %d sync workers' % workers if dera else 'a running deployment'}), "
                       f"hello under gunicorn with {workers} sync workers, {seconds} s per measurement")
                 return measure(base, hello.url, phone.cookies if phone else {}, staff, levels, seconds)
@@ -89,10 +90,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=int, default=5, help="length of each measurement")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers for Dera and for hello")
     parser.add_argument("--url", help="measure a running Dera (its demo accounts) instead of starting one")
+    parser.add_argument("--supervisor-key", default="", help="with --url: the demo supervisor's authenticator key, as the demo printed it")
     args = parser.parse_args(argv)
     import os
 
-    run([int(c) for c in args.connections.split(",")], args.seconds, args.workers, os.environ.get("DATABASE_URL"), args.url)
+    keys = f"drita ... set up with the key {args.supervisor_key}" if args.supervisor_key else ""
+    run([int(c) for c in args.connections.split(",")], args.seconds, args.workers, os.environ.get("DATABASE_URL"), args.url, keys)
     return 0
 
 

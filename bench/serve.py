@@ -168,8 +168,14 @@ def refresh_phone(base_url: str, cookies: dict) -> Phone:
     return Phone(base_url, browser.cookies.get_dict(), _csrf(page.text), token)
 
 
-def sign_in_staff(base_url: str, username: str, password: str) -> dict:
-    """A staff member's cookies after signing in with a password."""
+def authenticator_key(demo_printout: str, username: str) -> str | None:
+    """The authenticator key the demo printed for ``username`` (supervisors sign in with a code too)."""
+    match = re.search(rf"{username} .*?set up with the key ([A-Z2-7]+)", demo_printout)
+    return match.group(1) if match else None
+
+
+def sign_in_staff(base_url: str, username: str, password: str, totp_key: str | None = None) -> dict:
+    """A staff member's cookies after signing in with a password, and the authenticator's code if asked."""
     browser = requests.Session()
     page = browser.get(f"{base_url}/login", timeout=30).text
     answer = browser.post(
@@ -177,4 +183,14 @@ def sign_in_staff(base_url: str, username: str, password: str) -> dict:
         timeout=30, allow_redirects=False,
     )
     assert answer.status_code in (302, 303), f"staff sign-in failed: {answer.status_code}"
+    if answer.headers.get("Location", "").endswith("/login/code"):
+        import pyotp
+
+        assert totp_key, f"{username} signs in with an authenticator code: give its key"
+        page = browser.get(f"{base_url}/login/code", timeout=30).text
+        answer = browser.post(
+            f"{base_url}/login/code", data={"code": pyotp.TOTP(totp_key).now(), "csrf_token": _csrf(page)},
+            timeout=30, allow_redirects=False,
+        )
+        assert answer.status_code in (302, 303) and not answer.headers.get("Location", "").endswith("/login"), "code refused"
     return browser.cookies.get_dict()

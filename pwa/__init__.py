@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def setup_blueprints(app: Flask) -> None:
     from .appointments.routes import bp as appointments_bp
     from .auth.routes import bp as auth_bp
+    from .cases.routes import bp as cases_bp
     from .console.routes import bp as console_bp
     from .contacts.routes import bp as contacts_bp
     from .health import bp as health_bp
@@ -53,12 +54,14 @@ def setup_blueprints(app: Flask) -> None:
     from .services_map.console import bp as services_console_bp
     from .services_map.routes import bp as services_bp
     from .shell.routes import bp as shell_bp
+    from .staff.routes import bp as staff_bp
     from .settings.routes import bp as settings_bp
     from .today.routes import bp as today_bp
 
     blueprints = (
         auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, appointments_bp, settings_bp,
         console_bp, inbox_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
+        cases_bp, staff_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -41,7 +41,7 @@ def create_supervisor(username: str, first_name: str, organisation_name: str | N
         db.session.add(organisation)
     create_staff(db.session, organisation, username, first_name, password, Role.SUPERVISOR)
     db.session.commit()
-    click.echo(f"Supervisor {username} created for {organisation.name}. Sign in at /login.")
+    click.echo(f"Supervisor {username} created for {organisation.name}. Sign in at /login, then set up an authenticator app.")
 
 
 @click.command("demo")

@@ -32,12 +32,26 @@ ORGANISATION_DEFAULTS = {
     "help_escalate_week_days": 2,
     # Resolved and withdrawn help requests are deleted after this many days.
     "help_retention_days": 90,
+    # A check-in is due when the last one is older than this, by the stage she is in.
+    "checkin_interval_crisis_days": 14,
+    "checkin_interval_transition_days": 7,
+    "checkin_interval_inclusion_days": 30,
+    # A closed case's record is deleted this many days after it was closed, unless reopened first.
+    "closed_case_retention_days": 180,
+    # Whether a supervisor approves a closure a case manager asks for.
+    "closure_needs_approval": False,
+    # Whether case managers, like supervisors, sign in with a code from an authenticator app.
+    "case_manager_two_factor": False,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.
 MAX_PIN_ATTEMPTS = 5
 # An enrolment code works once and for this many hours.
 ENROLMENT_HOURS = 72
+# A staff password-reset code works once and for this many hours.
+PASSWORD_RESET_HOURS = 24
+# After the password, the code from the authenticator app must follow within this many minutes.
+SECOND_FACTOR_MINUTES = 5
 # The device cookie lives this long on the phone (it is renewed on each unlock).
 DEVICE_COOKIE_DAYS = 365
 # Staff audit events are kept this many days.
@@ -118,6 +132,8 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "ORGANISATION_DEFAULTS": dict(ORGANISATION_DEFAULTS),
         "MAX_PIN_ATTEMPTS": MAX_PIN_ATTEMPTS,
         "ENROLMENT_HOURS": ENROLMENT_HOURS,
+        "PASSWORD_RESET_HOURS": PASSWORD_RESET_HOURS,
+        "SECOND_FACTOR_MINUTES": SECOND_FACTOR_MINUTES,
         "DEVICE_COOKIE_DAYS": DEVICE_COOKIE_DAYS,
         "AUDIT_RETENTION_DAYS": AUDIT_RETENTION_DAYS,
         "TILE_URL": env.get("DERA_TILE_URL") or TILE_URL,

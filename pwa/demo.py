@@ -14,6 +14,7 @@ from .auth.services import create_staff
 from .console.services import enrol_survivor
 from .help.services import create_help_request, new_key
 from .models import Organisation, Role, utcnow
+from .staff.services import start_two_factor
 from .plan import services as plan_services
 from .services_map.services import import_directory, published_services
 
@@ -65,7 +66,9 @@ def load_demo(session, base_url: str) -> list[str]:
     hours = current_app.config["ENROLMENT_HOURS"]
     organisation = Organisation(name="Qendra Demo")
     session.add(organisation)
-    create_staff(session, organisation, SUPERVISOR[0], SUPERVISOR[1], SUPERVISOR[2], Role.SUPERVISOR)
+    supervisor = create_staff(session, organisation, SUPERVISOR[0], SUPERVISOR[1], SUPERVISOR[2], Role.SUPERVISOR)
+    # Supervisors sign in with an authenticator app: the demo's is set up with a printed key.
+    supervisor.totp_secret, supervisor.totp_enabled_at = start_two_factor(supervisor), now
     managers = {}
     for username, first_name, password, phone in CASE_MANAGERS:
         managers[username] = create_staff(session, organisation, username, first_name, password, Role.CASE_MANAGER)
@@ -79,7 +82,8 @@ def load_demo(session, base_url: str) -> list[str]:
         f"Open {base_url}/ in a browser.",
         "",
         "Staff sign in at " + f"{base_url}/login:",
-        f"  supervisor    {SUPERVISOR[0]:8} password {SUPERVISOR[2]}",
+        f"  supervisor    {SUPERVISOR[0]:8} password {SUPERVISOR[2]}, then the code from an authenticator app"
+        f" set up with the key {supervisor.totp_secret}",
     ]
     for username, _first, password, _phone in CASE_MANAGERS:
         lines.append(f"  case manager  {username:8} password {password}")

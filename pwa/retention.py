@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_
 
 from .appointments.services import purge_past_appointments
+from .cases.services import purge_closed_cases
 from .help.services import purge_closed_requests
 from .models import AuditEvent, EnrolmentCode
 
@@ -14,7 +15,7 @@ ENROLMENT_CODE_DAYS = 30
 
 
 def purge_expired_records(session, now: datetime, audit_days: int) -> dict[str, int]:
-    """Delete old enrolment codes, audit events, past appointments and closed help requests; return how many went."""
+    """Delete old enrolment codes, audit events, past appointments, closed help requests and closed cases; return how many went."""
     code_cutoff = now - timedelta(days=ENROLMENT_CODE_DAYS)
     codes = session.execute(
         delete(EnrolmentCode).where(
@@ -27,4 +28,5 @@ def purge_expired_records(session, now: datetime, audit_days: int) -> dict[str, 
         "audit_events": audit,
         "appointments": purge_past_appointments(session, now),
         "help_requests": purge_closed_requests(session, now),
+        "closed_cases": purge_closed_cases(session, now),
     }

@@ -53,7 +53,7 @@ def load_account(session_id: str):
         return None
     if account is None or account.session_token != token or not account.is_active:
         return None
-    if kind == "survivor" and account.is_locked:
+    if kind == "survivor" and (account.is_locked or account.is_closed):
         return None
     return account
 

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
+import pyotp
+
 from pwa.auth import services as auth_services
 from pwa.extensions import db
-from pwa.models import Goal, HelpRequest, Organisation, Plan, Role, Staff, Step, Survivor, utcnow
+from pwa.models import Goal, HelpRequest, Organisation, Plan, Role, Staff, Step, Survivor, staff_by_username, utcnow
 from pwa.security import DEVICE_COOKIE
 
 PASSWORD = "correct horse battery"
@@ -29,6 +31,9 @@ def organisation(name: str = "Qendra Test", **settings) -> Organisation:
 
 
 def staff(org: Organisation, username: str, role: Role = Role.CASE_MANAGER, first_name: str | None = None, **fields) -> Staff:
+    """A staff member; supervisors have the authenticator app set up (``second_factor_code`` gives its code now)."""
+    if role == Role.SUPERVISOR and "totp_secret" not in fields:
+        fields.update(totp_secret=pyotp.random_base32(), totp_enabled_at=utcnow())
     person = Staff(
         organisation=org,
         username=username,
@@ -91,9 +96,19 @@ def help_request(survivor: Survivor, urgency: str = "now", now=None, setback: st
     return request
 
 
+def second_factor_code(person: Staff) -> str:
+    """The code the person's authenticator app shows now; the last one used is forgotten so it may be used again."""
+    person.totp_last_counter = None
+    db.session.commit()
+    return pyotp.TOTP(person.totp_secret).now()
+
+
 def sign_in_staff(client, person: Staff, password: str | None = None):
     response = client.post("/login", data={"username": person.username, "password": password or PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    if response.headers["Location"] == "/login/code":
+        response = client.post("/login/code", data={"code": second_factor_code(person)})
+        assert response.status_code == 302 and response.headers["Location"] != "/login", response.get_data(as_text=True)[:500]
     return response
 
 

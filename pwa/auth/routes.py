@@ -1,6 +1,7 @@
 """Signing in and out: staff passwords, survivor enrolment and PIN, quick exit, language."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
@@ -16,6 +17,8 @@ from . import services
 from .forms import CodeForm, EnrolForm, LanguageForm, PinForm, StaffSignInForm
 
 bp = Blueprint("auth", __name__)
+
+PENDING_SIGN_IN = "pending_sign_in"
 
 
 def _home_for(account) -> str:
@@ -37,7 +40,7 @@ def _device():
     return services.device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
 
 
-def _sign_in(account):
+def sign_in(account):
     """Start a fresh session for ``account``, keeping the language chosen on this browser."""
     locale = session.get("locale")
     session.clear()
@@ -49,6 +52,15 @@ def _sign_in(account):
     # The form token is made now, so every later copy of the session carries the same one,
     # even when requests the browser makes by itself race with the first page.
     generate_csrf()
+
+
+def start_second_factor(staff, next_url: str) -> None:
+    """Remember, for a few minutes, who gave the right password and where they were going."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session[PENDING_SIGN_IN] = {"id": staff.id, "token": staff.session_token, "at": time.time(), "next": next_url}
 
 
 def _set_device_cookie(response, secret: str):
@@ -84,8 +96,13 @@ def login():
         if staff is not None:
             db.session.commit()
             next_url = _safe_next(session.get("next"))
-            _sign_in(staff)
-            return redirect(next_url if next_url and next_url.startswith("/console") else url_for("console.caseload"))
+            next_url = next_url if next_url and next_url.startswith("/console") else url_for("console.caseload")
+            if staff.has_two_factor:
+                # The password is right; the session starts only after the code from the app.
+                start_second_factor(staff, next_url)
+                return redirect(url_for("staff.enter_sign_in_code"))
+            sign_in(staff)
+            return redirect(next_url)
         form.password.errors.append(_("That username and password do not match. Try again."))
     idle_locked = session.pop("idle_locked", False)
     return render_template("auth/login.html", form=form, idle_locked=idle_locked)
@@ -143,6 +160,8 @@ def unlock():
     device = _device()
     if device is None:
         return redirect(url_for("auth.start"))
+    if device.survivor.is_closed:
+        return render_template("cases/closed.html")
     if device.survivor.is_locked:
         return render_template("auth/locked.html"), 403
     form = PinForm()
@@ -153,7 +172,7 @@ def unlock():
         db.session.commit()
         if result.outcome is services.Unlock.OK:
             next_url = _safe_next(session.get("next"))
-            _sign_in(device.survivor)
+            sign_in(device.survivor)
             if next_url and next_url.startswith("/console"):
                 next_url = None
             return _set_device_cookie(redirect(next_url or url_for("today.show_today")), request.cookies[DEVICE_COOKIE])
@@ -200,7 +219,7 @@ def enrol(code: str):
             return render_template("auth/code_invalid.html"), 404
         survivor, secret = bound
         db.session.commit()
-        _sign_in(survivor)
+        sign_in(survivor)
         return _set_device_cookie(redirect(url_for("auth.welcome")), secret)
     return render_template("auth/enrol.html", form=form, code=code)
 

@@ -1,11 +1,12 @@
 """Staff console forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..models import Role
+from ..staff.forms import NewPasswordForm
 from ..models.organisation import parse_reminder_hours
 
 # Reminders go at most a week ahead, and at most three per appointment.
@@ -56,21 +57,19 @@ class StaffAccountForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Write your current password."))])
-    new_password = PasswordField(
-        _l("New password"),
+
+
+def _days_field(label, low: int, high: int, **kwargs) -> IntegerField:
+    """A number of days between ``low`` and ``high``, with the settings page's messages."""
+    return IntegerField(
+        label,
         validators=[
-            DataRequired(_l("Write a new password.")),
-            Length(min=12, max=200, message=_l("A password has at least 12 characters.")),
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=low, max=high, message=_l("Choose between %(min)s and %(max)s days.")),
         ],
-    )
-    new_password_again = PasswordField(
-        _l("New password again"),
-        validators=[
-            DataRequired(_l("Write the new password again.")),
-            EqualTo("new_password", message=_l("The two passwords are not the same.")),
-        ],
+        **kwargs,
     )
 
 
@@ -160,3 +159,11 @@ class OrganisationSettingsForm(FlaskForm):
             NumberRange(min=7, max=365, message=_l("Choose between %(min)s and %(max)s days.")),
         ],
     )
+    checkin_interval_crisis_days = _days_field(_l("Check-ins in the crisis stage: every (days)"), 1, 90)
+    checkin_interval_transition_days = _days_field(_l("Check-ins in the transition stage: every (days)"), 1, 90)
+    checkin_interval_inclusion_days = _days_field(_l("Check-ins in the inclusion stage: every (days)"), 1, 90)
+    closed_case_retention_days = _days_field(
+        _l("Delete the record of a closed case after (days)"), 7, 3650, description=_l("Unless the case is reopened first.")
+    )
+    closure_needs_approval = BooleanField(_l("A supervisor approves each closure a case manager asks for"))
+    case_manager_two_factor = BooleanField(_l("Case managers also sign in with an authenticator app"))

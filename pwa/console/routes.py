@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..access import get_survivor_or_404, visible_survivors
@@ -16,12 +15,13 @@ from ..models import Role, Staff, Survivor, staff_by_username
 from ..help import services as help_services
 from ..help.forms import AwayForm
 from ..security import staff_required, supervisor_required
+from ..cases import services as case_services
 from . import services
 from .forms import ChangePasswordForm, EnrolSurvivorForm, OrganisationSettingsForm, StaffAccountForm
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
-_NEW_CODE = "new_enrolment_code"
+NEW_CODE = "new_enrolment_code"
 
 
 def _enrolment_link(code: str) -> str:
@@ -41,11 +41,20 @@ def _code_context(survivor: Survivor, code: str) -> dict:
 @bp.get("/")
 @staff_required
 def caseload():
-    """My survivors (a supervisor sees everyone in the organisation)."""
-    survivors = db.session.scalars(
-        visible_survivors(current_user).order_by(Survivor.nickname).options(selectinload(Survivor.plan), selectinload(Survivor.case_manager))
-    ).all()
-    return render_template("console/caseload.html", survivors=survivors)
+    """My people (a supervisor sees everyone in the organisation), who needs attention first."""
+    args = request.args
+    view = case_services.caseload(
+        db.session,
+        visible_survivors(current_user),
+        current_user.organisation,
+        now(),
+        stage=args.get("stage") or None,
+        attention=args.get("attention") == "1",
+        closed=args.get("closed") == "1",
+        page=args.get("page", 1, type=int),
+    )
+    filters = {key: args[key] for key in ("stage", "attention", "closed") if args.get(key)}
+    return render_template("console/caseload.html", view=view, filters=filters, at=now())
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
@@ -65,7 +74,7 @@ def enrol_survivor():
             db.session, current_user, manager, form.nickname.data, now(), current_app.config["ENROLMENT_HOURS"]
         )
         db.session.commit()
-        session[_NEW_CODE] = {"survivor": survivor.id, "code": code}
+        session[NEW_CODE] = {"survivor": survivor.id, "code": code}
         return redirect(url_for("console.show_code", survivor_id=survivor.id))
     return render_template("console/enrol.html", form=form)
 
@@ -88,11 +97,13 @@ def show_survivor(survivor_id: int):
 def new_code(survivor_id: int):
     """Make a new one-time code: a new phone, a forgotten PIN, or after a lock-out."""
     survivor = get_survivor_or_404(survivor_id, action="new_code_view")
+    if survivor.is_closed:
+        abort(404)
     code = services.reenrol_survivor(db.session, current_user, survivor, now(), current_app.config["ENROLMENT_HOURS"])
     db.session.commit()
     if request.headers.get("HX-Request"):
         return render_template("console/_enrolment_code.html", **_code_context(survivor, code))
-    session[_NEW_CODE] = {"survivor": survivor.id, "code": code}
+    session[NEW_CODE] = {"survivor": survivor.id, "code": code}
     return redirect(url_for("console.show_code", survivor_id=survivor.id))
 
 
@@ -101,7 +112,7 @@ def new_code(survivor_id: int):
 def show_code(survivor_id: int):
     """The new code, shown once: it is kept only as a hash."""
     survivor = get_survivor_or_404(survivor_id)
-    pending = session.pop(_NEW_CODE, None)
+    pending = session.pop(NEW_CODE, None)
     db.session.commit()
     if not pending or pending.get("survivor") != survivor.id:
         flash(_("A code is shown only once. Make a new one if you need it."))

@@ -15,7 +15,7 @@ from .directory import (
 from .help import HelpRequest
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
-from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
+from .people import Account, Device, EnrolmentCode, RecoveryCode, Role, Staff, Survivor, staff_by_username
 from .plan import CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Step
 from .types import UTCDateTime, utcnow
 
@@ -45,6 +45,7 @@ __all__ = [
     "PushSubscription",
     "Plan",
     "PlanAgreement",
+    "RecoveryCode",
     "Role",
     "ServiceRecommendation",
     "Staff",

@@ -29,8 +29,24 @@ class Organisation(db.Model):
     help_escalate_today_hours: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_today_hours"])
     help_escalate_week_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_week_days"])
     help_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_retention_days"])
+    checkin_interval_crisis_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["checkin_interval_crisis_days"])
+    checkin_interval_transition_days: Mapped[int] = mapped_column(
+        default=ORGANISATION_DEFAULTS["checkin_interval_transition_days"]
+    )
+    checkin_interval_inclusion_days: Mapped[int] = mapped_column(
+        default=ORGANISATION_DEFAULTS["checkin_interval_inclusion_days"]
+    )
+    closed_case_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["closed_case_retention_days"])
+    closure_needs_approval: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["closure_needs_approval"])
+    case_manager_two_factor: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["case_manager_two_factor"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    def checkin_interval_days(self, stage: str | None) -> int:
+        """Days between check-ins in ``stage`` (crisis when she has no plan yet)."""
+        return {
+            "transition": self.checkin_interval_transition_days,
+            "inclusion": self.checkin_interval_inclusion_days,
+        }.get(stage or "crisis", self.checkin_interval_crisis_days)
 
     @property
     def reminder_offsets(self) -> list[timedelta]:

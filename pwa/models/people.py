@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedText
 from ..extensions import db
 from .organisation import Organisation
 from .types import UTCDateTime, utcnow
@@ -69,6 +70,13 @@ class Staff(Account, db.Model):
     session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_reset_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_reset_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_counter: Mapped[int | None]
+    failed_code_attempts: Mapped[int] = mapped_column(default=0)
 
     organisation: Mapped[Organisation] = relationship()
     delegate: Mapped["Staff | None"] = relationship(remote_side=[id])
@@ -80,6 +88,15 @@ class Staff(Account, db.Model):
     @property
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Supervisors always sign in with a second factor; case managers when the organisation says so."""
+        return self.is_supervisor or bool(self.organisation.case_manager_two_factor)
 
 
 class Survivor(Account, db.Model):
@@ -101,9 +118,12 @@ class Survivor(Account, db.Model):
     last_active_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closure_reason: Mapped[str | None] = mapped_column(String(20))
+    closure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship()
     case_manager: Mapped[Staff] = relationship(foreign_keys=[case_manager_id])
+    closure_requested_by: Mapped[Staff | None] = relationship(foreign_keys=[closure_requested_by_id])
     devices: Mapped[list["Device"]] = relationship(back_populates="survivor", cascade="all, delete-orphan")
     plan: Mapped["Plan | None"] = relationship(back_populates="survivor", cascade="all, delete-orphan")  # noqa: F821
 
@@ -119,6 +139,11 @@ class Survivor(Account, db.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    @property
+    def closure_pending(self) -> bool:
+        """A case manager asked to close the case and a supervisor has not decided yet."""
+        return self.closure_requested_at is not None and self.closed_at is None
+
 
 class Device(db.Model):
     """A phone a survivor enrolled; only the hash of its secret is kept."""
@@ -130,6 +155,16 @@ class Device(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     survivor: Mapped[Survivor] = relationship(back_populates="devices")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app; kept only as a hash."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EnrolmentCode(db.Model):

@@ -28,6 +28,8 @@ def my_data(session, survivor: Survivor) -> dict:
             "case_manager": survivor.case_manager.first_name,
             "enrolled_at": _iso(survivor.enrolled_at),
             "last_active": _iso(survivor.last_active_on),
+            # When she leaves the programme, everything here goes this many days after the closure.
+            "deleted_days_after_closure": survivor.organisation.closed_case_retention_days,
             "phones": len(survivor.devices),
             "reminder_subscriptions": session.scalar(
                 select(func.count(PushSubscription.id)).where(PushSubscription.survivor_id == survivor.id)

@@ -57,3 +57,13 @@ def test_demo_people_have_upcoming_appointments(app):
     appointments = db.session.scalars(select(Appointment)).all()
     assert {a.survivor.nickname for a in appointments} == {"Lulja", "Ylli", "Dielli"}
     assert all(a.starts_at > utcnow() and len(a.reminders) == 2 for a in appointments)
+
+
+def test_demo_supervisor_signs_in_with_the_printed_authenticator_key(app, client):
+    import pyotp
+
+    output = app.test_cli_runner().invoke(args=["demo"]).output
+    line = next(line for line in output.splitlines() if " drita " in line)
+    password, key = line.split("password ")[1].split(",")[0], line.rsplit(" ", 1)[1]
+    assert client.post("/login", data={"username": "drita", "password": password}).headers["Location"] == "/login/code"
+    assert client.post("/login/code", data={"code": pyotp.TOTP(key).now()}).headers["Location"] == "/console/"

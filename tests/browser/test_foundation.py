@@ -26,6 +26,10 @@ def sign_in_staff(session, username: str):
     page.get_by_label("Emri i përdoruesit").fill(username)
     page.get_by_label("Fjalëkalimi").fill(factories.PASSWORD)
     page.get_by_role("button", name="Hyr").click()
+    person = factories.staff_by_username(username)
+    if person.has_two_factor:
+        page.get_by_label("Kodi nga aplikacioni").fill(factories.second_factor_code(person))
+        page.get_by_role("button", name="Hyr").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rastet")
 
 

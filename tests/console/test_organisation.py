@@ -16,6 +16,11 @@ GOOD = {
     "help_escalate_today_hours": "2",
     "help_escalate_week_days": "3",
     "help_retention_days": "60",
+    "checkin_interval_crisis_days": "14",
+    "checkin_interval_transition_days": "7",
+    "checkin_interval_inclusion_days": "30",
+    "closed_case_retention_days": "120",
+    "closure_needs_approval": "y",
 }
 
 
@@ -97,3 +102,12 @@ def test_supervisor_sets_the_help_request_times(client, people, login_as):
 
 def test_help_request_times_start_from_the_defaults(org):
     assert (org.help_escalate_now_minutes, org.help_escalate_today_hours, org.help_escalate_week_days, org.help_retention_days) == (30, 4, 2, 90)
+
+
+def test_supervisor_sets_the_case_settings(client, people, login_as):
+    login_as(people.supervisor)
+    assert client.post("/console/organisation", data={**GOOD, "checkin_interval_transition_days": "10"}).status_code == 302
+    db.session.refresh(people.org)
+    assert people.org.checkin_interval_transition_days == 10
+    assert people.org.closed_case_retention_days == 120 and people.org.closure_needs_approval is True
+    assert people.org.case_manager_two_factor is False

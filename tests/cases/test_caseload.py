@@ -1,0 +1,138 @@
+"""The caseload: who needs attention first, check-ins due by stage, filters, pages, and a query count that stays flat."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from pwa.access import visible_survivors
+from pwa.appointments.services import tirane_day
+from pwa.cases.services import caseload
+from pwa.extensions import db
+from pwa.models import CheckIn, Survivor, utcnow
+from tests import factories
+
+
+def _check_in(survivor, days_ago: int, stage: str = "crisis"):
+    plan = factories.plan(survivor, stage)
+    today = tirane_day(utcnow())
+    db.session.add(CheckIn(plan=plan, held_on=today - timedelta(days=days_ago), staff_id=survivor.case_manager_id))
+    db.session.commit()
+
+
+def _rows(staff, **filters):
+    return caseload(db.session, visible_survivors(staff), staff.organisation, utcnow(), **filters).rows
+
+
+@pytest.mark.parametrize(
+    ("stage", "days_ago", "due"),
+    [("crisis", 13, False), ("crisis", 14, True), ("transition", 6, False), ("transition", 7, True), ("inclusion", 29, False), ("inclusion", 30, True)],
+)
+def test_a_check_in_is_due_by_the_stages_interval(people, stage, days_ago, due):
+    _check_in(people.lulja, days_ago, stage)
+    [row] = _rows(people.arta)
+    assert row.check_in_due is due and row.stage == stage
+
+
+def test_the_intervals_are_the_organisations_settings(people):
+    people.org.checkin_interval_transition_days = 3
+    _check_in(people.lulja, 4, "transition")
+    assert _rows(people.arta)[0].check_in_due
+
+
+def test_someone_never_checked_in_is_due_once_the_interval_has_passed(people):
+    people.lulja.created_at = utcnow() - timedelta(days=20)
+    db.session.commit()
+    assert _rows(people.arta)[0].check_in_due
+    fresh = factories.survivor(people.arta, "Hëna")
+    assert {r.nickname: r.check_in_due for r in _rows(people.arta)}["Hëna"] is False and fresh
+
+
+def test_who_needs_attention_comes_first_the_most_urgent_request_before(people):
+    calm = factories.survivor(people.arta, "Agimi")
+    _check_in(calm, 1)
+    _check_in(people.lulja, 1)
+    week = factories.survivor(people.arta, "Bora")
+    _check_in(week, 1)
+    factories.help_request(week, urgency="week", now=utcnow() - timedelta(days=2))
+    factories.help_request(people.lulja, urgency="now", now=utcnow() - timedelta(hours=1))
+    rows = _rows(people.arta)
+    assert [r.nickname for r in rows] == ["Lulja", "Bora", "Agimi"]
+    assert rows[0].open_requests == 1 and rows[0].oldest_urgency == "now" and rows[0].needs_attention
+    assert not rows[2].needs_attention
+
+
+def test_filters_by_stage_and_attention(people):
+    _check_in(people.lulja, 1, "transition")
+    other = factories.survivor(people.arta, "Bora")
+    _check_in(other, 40, "inclusion")
+    assert [r.nickname for r in _rows(people.arta, stage="transition")] == ["Lulja"]
+    assert [r.nickname for r in _rows(people.arta, attention=True)] == ["Bora"]
+
+
+def test_the_next_appointment_and_closed_cases_apart(people):
+    from pwa.cases.services import close_case
+
+    factories.appointment(people.lulja, starts_at=utcnow() + timedelta(days=2))
+    other = factories.survivor(people.arta, "Bora")
+    close_case(db.session, people.arta, other, "goals_reached", utcnow())
+    db.session.commit()
+    [row] = _rows(people.arta)
+    assert row.nickname == "Lulja" and row.next_appointment is not None
+    assert [r.nickname for r in _rows(people.arta, closed=True)] == ["Bora"]
+
+
+def test_the_page_filters_and_pages(client, people, login_as):
+    for n in range(55):
+        db.session.add(Survivor(organisation_id=people.org.id, case_manager_id=people.arta.id, nickname=f"Person {n:02d}"))
+    db.session.commit()
+    login_as(people.arta)
+    first = client.get("/console/").get_data(as_text=True)
+    assert "Faqja 1 nga 2" in first
+    second = client.get("/console/?page=2").get_data(as_text=True)
+    assert second.count('<th scope="row">') == 56 - 50
+    assert client.get("/console/?page=99").status_code == 200
+    assert "Lulja" not in client.get("/console/?stage=inclusion").get_data(as_text=True)
+
+
+def _organisation_of(size: int):
+    org = factories.organisation(f"Qendra {size}")
+    supervisor = factories.staff(org, f"drita{size}", factories.Role.SUPERVISOR)
+    managers = [factories.staff(org, f"cm{size}x{i}") for i in range(3)]
+    for n in range(size):
+        person = Survivor(organisation_id=org.id, case_manager=managers[n % 3], nickname=f"P{n}")
+        db.session.add(person)
+    db.session.commit()
+    survivors = db.session.scalars(db.select(Survivor).where(Survivor.organisation_id == org.id)).all()
+    for n, person in enumerate(survivors):
+        if n % 2:
+            _check_in(person, n % 40, ("crisis", "transition", "inclusion")[n % 3])
+        if n % 5 == 0:
+            factories.help_request(person, urgency=("now", "today", "week")[n % 3])
+        if n % 7 == 0:
+            factories.appointment(person)
+    return supervisor
+
+
+def _queries_for_caseload(app, supervisor) -> int:
+    client = app.test_client()
+    factories.sign_in_staff(client, supervisor)
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/console/")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_caseload_query_count_is_the_same_for_3_and_300_people(app):
+    small = _organisation_of(3)
+    large = _organisation_of(300)
+    assert _queries_for_caseload(app, small) == _queries_for_caseload(app, large)
