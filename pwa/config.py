@@ -32,6 +32,12 @@ ORGANISATION_DEFAULTS = {
     "help_escalate_week_days": 2,
     # Resolved and withdrawn help requests are deleted after this many days.
     "help_retention_days": 90,
+    # Days between check-ins a case manager owes each person, by the stage she is in.
+    "checkin_interval_crisis_days": 14,
+    "checkin_interval_transition_days": 7,
+    "checkin_interval_inclusion_days": 30,
+    # Days the audit log keeps who looked at or changed a record.
+    "audit_retention_days": 730,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.
@@ -40,7 +46,7 @@ MAX_PIN_ATTEMPTS = 5
 ENROLMENT_HOURS = 72
 # The device cookie lives this long on the phone (it is renewed on each unlock).
 DEVICE_COOKIE_DAYS = 365
-# Staff audit events are kept this many days.
+# Audit events that no longer belong to an organisation (her record deleted at her request) are kept this many days.
 AUDIT_RETENTION_DAYS = 730
 # Map tiles: the one request to another origin, made only by the map page.
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -198,3 +198,12 @@ def appointment(survivor: Survivor, starts_at=None, title: str = "Takim nÃ« zyrÃ
     made = schedule_appointment(db.session, by or survivor.case_manager, survivor, starts_at or now + timedelta(days=3), title, place, now)
     db.session.commit()
     return made
+
+
+def on_duty(person: Staff, weekdays=range(7), starts: int = 0, ends: int = 1440) -> None:
+    """Put ``person`` on the duty rota (every day, all day, unless told)."""
+    from pwa.models import DutyShift
+
+    for weekday in weekdays:
+        db.session.add(DutyShift(organisation_id=person.organisation_id, staff_id=person.id, weekday=weekday, starts_minute=starts, ends_minute=ends))
+    db.session.commit()

@@ -197,19 +197,3 @@ def set_away():
             flash(_("Welcome back. Your people's requests come to you again."))
         return redirect(url_for("console.set_away"))
     return render_template("console/away.html", form=form)
-
-
-@bp.post("/staff/<int:staff_id>/duty")
-@supervisor_required
-def set_on_duty(staff_id: int):
-    """The duty rota: put a case manager on duty (she then shares the duty queue) or take her off."""
-    person = db.session.get(Staff, staff_id)
-    if person is None or person.organisation_id != current_user.organisation_id or person.is_supervisor:
-        abort(404)
-    person.on_duty = request.form.get("on_duty") == "yes"
-    db.session.commit()
-    if person.on_duty:
-        flash(_("%(name)s is on duty.", name=person.first_name))
-    else:
-        flash(_("%(name)s is no longer on duty.", name=person.first_name))
-    return redirect(url_for("console.staff_accounts"), code=303)

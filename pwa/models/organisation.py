@@ -29,8 +29,21 @@ class Organisation(db.Model):
     help_escalate_today_hours: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_today_hours"])
     help_escalate_week_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_week_days"])
     help_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_retention_days"])
+    checkin_interval_crisis_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["checkin_interval_crisis_days"])
+    checkin_interval_transition_days: Mapped[int] = mapped_column(
+        default=ORGANISATION_DEFAULTS["checkin_interval_transition_days"]
+    )
+    checkin_interval_inclusion_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["checkin_interval_inclusion_days"])
+    audit_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["audit_retention_days"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    def checkin_interval_days(self, stage: str) -> int:
+        """Days between check-ins owed to a person in ``stage``."""
+        return {
+            "crisis": self.checkin_interval_crisis_days,
+            "transition": self.checkin_interval_transition_days,
+            "inclusion": self.checkin_interval_inclusion_days,
+        }[stage]
 
     @property
     def reminder_offsets(self) -> list[timedelta]:
