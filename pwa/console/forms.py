@@ -160,3 +160,11 @@ class OrganisationSettingsForm(FlaskForm):
             NumberRange(min=7, max=365, message=_l("Choose between %(min)s and %(max)s days.")),
         ],
     )
+    audit_retention_days = IntegerField(
+        _l("Keep the audit log for (days)"),
+        description=_l("Who opened or changed whose record. Two years is usual."),
+        validators=[
+            InputRequired(_l("Write a number of days.")),
+            NumberRange(min=90, max=3650, message=_l("Choose between %(min)s and %(max)s days.")),
+        ],
+    )

@@ -17,6 +17,10 @@ from .forms import ExceptionForm, ShiftForm
 
 bp = Blueprint("rota", __name__, url_prefix="/console/rota")
 
+# Two forms share the page, so their fields carry prefixes; the app-wide CSRF check
+# (``csrf_token`` in every post) protects them, not a prefixed token of their own.
+NO_FORM_CSRF = {"csrf": False}
+
 
 @bp.app_template_global()
 def on_duty_now() -> list[Staff]:
@@ -37,8 +41,8 @@ def weekday_names() -> dict[int, str]:
 
 def _forms(shift_form=None, exception_form=None):
     people = [SelectChoice(person.id, person.first_name) for person in services.rota_staff(db.session, current_user.organisation_id)]
-    shift_form = shift_form or ShiftForm(prefix="shift")
-    exception_form = exception_form or ExceptionForm(prefix="exception")
+    shift_form = shift_form or ShiftForm(prefix="shift", meta=NO_FORM_CSRF)
+    exception_form = exception_form or ExceptionForm(prefix="exception", meta=NO_FORM_CSRF)
     shift_form.staff_id.choices = exception_form.staff_id.choices = people
     shift_form.weekdays.choices = [SelectChoice(number, name) for number, name in weekday_names().items()]
     return shift_form, exception_form
@@ -72,7 +76,7 @@ def show_rota():
 @supervisor_required
 def add_shift():
     """Put a case manager on duty on some weekdays, for the same hours."""
-    shift_form, _exception_form = _forms(ShiftForm(prefix="shift"))
+    shift_form, _exception_form = _forms(ShiftForm(prefix="shift", meta=NO_FORM_CSRF))
     if not shift_form.validate_on_submit():
         return _page(shift_form=shift_form, status=400)
     person = db.session.get(Staff, shift_form.staff_id.data)
@@ -87,7 +91,7 @@ def add_shift():
 @supervisor_required
 def add_exception():
     """A date when a case manager is off, or on duty for other hours."""
-    _shift_form, exception_form = _forms(exception_form=ExceptionForm(prefix="exception"))
+    _shift_form, exception_form = _forms(exception_form=ExceptionForm(prefix="exception", meta=NO_FORM_CSRF))
     if not exception_form.validate_on_submit():
         return _page(exception_form=exception_form, status=400)
     person = db.session.get(Staff, exception_form.staff_id.data)
