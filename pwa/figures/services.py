@@ -110,7 +110,7 @@ class Cell:
 @dataclass
 class Line:
     key: str
-    label: str
+    label: str  # lazily translated: the page and the CSV render it in the reader's language
     cell: Cell
 
 
@@ -135,9 +135,9 @@ def _count(value: int) -> Cell:
 
 
 def _counts(key, title, labels: dict, counter: Counter, total_label=None, section="") -> Table:
-    lines = [Line(k, str(label), _count(counter.get(k, 0))) for k, label in labels.items()]
-    total = Line("total", str(total_label or _l("Total")), _count(sum(counter.values()))) if total_label is not False else None
-    return Table(key, str(title), "count", lines, total, section)
+    lines = [Line(k, label, _count(counter.get(k, 0))) for k, label in labels.items()]
+    total = Line("total", total_label if total_label is not None else _l("Total"), _count(sum(counter.values())))
+    return Table(key, title, "count", lines, total, section)
 
 
 def _median(values: list) -> Cell:
@@ -187,16 +187,16 @@ def _case_figures(session, organisation_id: int, start: datetime, end: datetime)
         elif event.kind == CaseEventKind.STAGE_CHANGED.value and event.previous_stage and event.days_in_previous_stage is not None:
             days_in_stage[event.previous_stage].append(event.days_in_previous_stage)
     by_stage = Counter(stage_now[s] for s, is_open in open_now.items() if is_open and stage_now.get(s))
-    section = str(_l("People"))
+    section = _l("People")
     return [
         _counts("people_by_stage", _l("People by stage at the end of the period"), _stage_labels(), by_stage, _l("All open cases"), section),
-        Table("new_enrolments", str(_l("New enrolments")), "count", [Line("opened", str(_l("Cases opened")), _count(enrolments))], None, section),
+        Table("new_enrolments", _l("New enrolments"), "count", [Line("opened", _l("Cases opened"), _count(enrolments))], None, section),
         _counts("closures", _l("Cases closed, by reason"), CLOSURE_REASONS, closures, _l("All closed cases"), section),
         Table(
             "days_in_stage",
-            str(_l("Median time in each stage (cases that moved on)")),
+            _l("Median time in each stage (cases that moved on)"),
             "days",
-            [Line(key, str(label), _median(days_in_stage[key])) for key, label in _stage_labels().items()],
+            [Line(key, label, _median(days_in_stage[key])) for key, label in _stage_labels().items()],
             None,
             section,
         ),
@@ -230,12 +230,12 @@ def _plan_figures(session, organisation_id: int, start: datetime, end: datetime)
             PlanAgreement.plan_id.in_(plans), PlanAgreement.given.is_(True), PlanAgreement.at >= start, PlanAgreement.at < end
         )
     )
-    section = str(_l("Plans"))
+    section = _l("Plans")
     return [
         _counts("goals_set", _l("Goals set, by area of help"), AREAS, set_by_area, _l("All goals set"), section),
         _counts("goals_reached", _l("Goals reached, by area of help"), AREAS, reached_by_area, _l("All goals reached"), section),
-        Table("steps", str(_l("Steps ticked done")), "count", [Line("steps", str(_l("Steps done")), _count(steps))], None, section),
-        Table("plans_agreed", str(_l("Plans agreed")), "count", [Line("agreed", str(_l("Plans agreed")), _count(agreed))], None, section),
+        Table("steps", _l("Steps ticked done"), "count", [Line("steps", _l("Steps done"), _count(steps))], None, section),
+        Table("plans_agreed", _l("Plans agreed"), "count", [Line("agreed", _l("Plans agreed"), _count(agreed))], None, section),
     ]
 
 
@@ -245,7 +245,7 @@ def _help_figures(session, organisation: Organisation, start: datetime, end: dat
         .join(Survivor, HelpRequest.survivor_id == Survivor.id)
         .where(Survivor.organisation_id == organisation.id, HelpRequest.created_at >= start, HelpRequest.created_at < end)
     ).all()
-    section = str(_l("Help requests"))
+    section = _l("Help requests")
     setbacks = {key: SETBACK_LABELS[key] for key in SETBACKS}
     urgencies = {key: URGENCY_LABELS[key] for key in URGENCIES}
     times = []
@@ -254,10 +254,10 @@ def _help_figures(session, organisation: Organisation, start: datetime, end: dat
         seen = [r.seen_at - r.created_at for r in mine if r.seen_at is not None]
         answered = [r.answered_at - r.created_at for r in mine if r.answered_at is not None]
         times += [
-            Line(f"{urgency}_seen_median", str(_l("%(urgency)s: median time to seen", urgency=label)), _median(seen)),
-            Line(f"{urgency}_seen_p90", str(_l("%(urgency)s: 9 in 10 seen within", urgency=label)), _percentile_90(seen)),
-            Line(f"{urgency}_answered_median", str(_l("%(urgency)s: median time to answered", urgency=label)), _median(answered)),
-            Line(f"{urgency}_answered_p90", str(_l("%(urgency)s: 9 in 10 answered within", urgency=label)), _percentile_90(answered)),
+            Line(f"{urgency}_seen_median", _l("%(urgency)s: median time to seen", urgency=label), _median(seen)),
+            Line(f"{urgency}_seen_p90", _l("%(urgency)s: 9 in 10 seen within", urgency=label), _percentile_90(seen)),
+            Line(f"{urgency}_answered_median", _l("%(urgency)s: median time to answered", urgency=label), _median(answered)),
+            Line(f"{urgency}_answered_p90", _l("%(urgency)s: 9 in 10 answered within", urgency=label), _percentile_90(answered)),
         ]
     escalated = sum(1 for r in requests if r.escalated_at is not None)
     in_time = sum(
@@ -266,14 +266,14 @@ def _help_figures(session, organisation: Organisation, start: datetime, end: dat
     return [
         _counts("requests_by_setback", _l("Help requests, by what happened"), setbacks, Counter(r.setback for r in requests), _l("All help requests"), section),
         _counts("requests_by_urgency", _l("Help requests, by how soon"), urgencies, Counter(r.urgency for r in requests), _l("All help requests"), section),
-        Table("response_times", str(_l("Time to seen and to answered")), "duration", times, None, section),
+        Table("response_times", _l("Time to seen and to answered"), "duration", times, None, section),
         Table(
             "response_shares",
-            str(_l("Escalations and answers in time")),
+            _l("Escalations and answers in time"),
             "share",
             [
-                Line("escalated", str(_l("Share sent to the duty queue")), _share(escalated, len(requests))),
-                Line("answered_in_time", str(_l("Share answered within the organisation's time")), _share(in_time, len(requests))),
+                Line("escalated", _l("Share sent to the duty queue"), _share(escalated, len(requests))),
+                Line("answered_in_time", _l("Share answered within the organisation's time"), _share(in_time, len(requests))),
             ],
             None,
             section,
@@ -306,11 +306,11 @@ def _appointment_figures(session, organisation_id: int, start: datetime, end: da
             AppointmentReminder.handled_at < end,
         )
     )
-    section = str(_l("Appointments"))
+    section = _l("Appointments")
     labels = {"kept": _l("Kept (not cancelled, she did not say she could not come)"), "missed": _l("Missed (she said she could not come)"), "cancelled": _l("Cancelled")}
     return [
         _counts("appointments", _l("Appointments in the period"), labels, outcomes, _l("All past appointments"), section),
-        Table("reminders", str(_l("Reminders delivered")), "count", [Line("sent", str(_l("Reminders sent to phones")), _count(reminders))], None, section),
+        Table("reminders", _l("Reminders delivered"), "count", [Line("sent", _l("Reminders sent to phones"), _count(reminders))], None, section),
     ]
 
 
@@ -332,13 +332,13 @@ def _check_in_figures(session, organisation: Organisation, period: Period, start
         last = min(last_day, person.closed_at.astimezone(local).date()) if person.closed_at else last_day
         if last >= first:
             due += ((last - first).days + 1) // organisation.checkin_interval_days(person.stage or STAGE_ORDER[0])
-    section = str(_l("Check-ins"))
+    section = _l("Check-ins")
     return [
         Table(
             "check_ins",
-            str(_l("Check-ins held and due")),
+            _l("Check-ins held and due"),
             "count",
-            [Line("held", str(_l("Check-ins held")), _count(done)), Line("due", str(_l("Check-ins due (by each stage's interval)")), _count(due))],
+            [Line("held", _l("Check-ins held"), _count(done)), Line("due", _l("Check-ins due (by each stage's interval)"), _count(due))],
             None,
             section,
         )
