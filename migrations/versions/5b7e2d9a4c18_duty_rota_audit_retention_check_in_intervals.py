@@ -17,6 +17,11 @@ depends_on = None
 
 
 def upgrade():
+    # Columns are added and dropped in place (SQLite 3.35 and later can): a batch copy would drop
+    # and recreate ``staff`` and ``organisation``, which other tables' rows point at.
+    on_duty = op.get_bind().execute(sa.text("SELECT id, organisation_id FROM staff WHERE on_duty = true")).all()
+    op.drop_column('staff', 'on_duty')
+
     op.create_table('duty_shift',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -49,32 +54,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_duty_exception_staff_id'), ['staff_id'], unique=False)
 
     # Whoever was switched on duty stays on duty: every day, all day, until a supervisor sets hours.
-    for weekday in range(7):
-        op.execute(
-            "INSERT INTO duty_shift (organisation_id, staff_id, weekday, starts_minute, ends_minute) "
-            f"SELECT organisation_id, id, {weekday}, 0, 1440 FROM staff WHERE on_duty = true"
-        )
-    with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.drop_column('on_duty')
+    shifts = sa.table('duty_shift', sa.column('organisation_id'), sa.column('staff_id'), sa.column('weekday'), sa.column('starts_minute'), sa.column('ends_minute'))
+    op.bulk_insert(shifts, [
+        {'organisation_id': organisation_id, 'staff_id': staff_id, 'weekday': weekday, 'starts_minute': 0, 'ends_minute': 1440}
+        for staff_id, organisation_id in on_duty for weekday in range(7)
+    ])
 
-    with op.batch_alter_table('organisation', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('checkin_interval_crisis_days', sa.Integer(), nullable=False, server_default='14'))
-        batch_op.add_column(sa.Column('checkin_interval_transition_days', sa.Integer(), nullable=False, server_default='7'))
-        batch_op.add_column(sa.Column('checkin_interval_inclusion_days', sa.Integer(), nullable=False, server_default='30'))
-        batch_op.add_column(sa.Column('audit_retention_days', sa.Integer(), nullable=False, server_default='730'))
+    op.add_column('organisation', sa.Column('checkin_interval_crisis_days', sa.Integer(), nullable=False, server_default='14'))
+    op.add_column('organisation', sa.Column('checkin_interval_transition_days', sa.Integer(), nullable=False, server_default='7'))
+    op.add_column('organisation', sa.Column('checkin_interval_inclusion_days', sa.Integer(), nullable=False, server_default='30'))
+    op.add_column('organisation', sa.Column('audit_retention_days', sa.Integer(), nullable=False, server_default='730'))
 
 
 def downgrade():
-    with op.batch_alter_table('organisation', schema=None) as batch_op:
-        batch_op.drop_column('audit_retention_days')
-        batch_op.drop_column('checkin_interval_inclusion_days')
-        batch_op.drop_column('checkin_interval_transition_days')
-        batch_op.drop_column('checkin_interval_crisis_days')
-
-    with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('on_duty', sa.Boolean(), nullable=False, server_default=sa.false()))
-    # The switch comes back on for anyone who had any shift in the rota.
-    op.execute("UPDATE staff SET on_duty = true WHERE id IN (SELECT staff_id FROM duty_shift)")
+    on_rota = op.get_bind().execute(sa.text("SELECT DISTINCT staff_id FROM duty_shift")).scalars().all()
+    for column in ('audit_retention_days', 'checkin_interval_inclusion_days', 'checkin_interval_transition_days', 'checkin_interval_crisis_days'):
+        op.drop_column('organisation', column)
 
     with op.batch_alter_table('duty_exception', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_duty_exception_staff_id'))
@@ -86,3 +81,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_duty_shift_staff_id'))
         batch_op.drop_index(batch_op.f('ix_duty_shift_organisation_id'))
     op.drop_table('duty_shift')
+
+    op.add_column('staff', sa.Column('on_duty', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # The switch comes back on for anyone who had any shift in the rota.
+    for staff_id in on_rota:
+        op.execute(sa.text("UPDATE staff SET on_duty = true WHERE id = :id").bindparams(id=staff_id))

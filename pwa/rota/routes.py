@@ -36,7 +36,7 @@ def clock_time(minute: int) -> str:
 
 def weekday_names() -> dict[int, str]:
     """Monday (0) to Sunday (6) in the reader's language."""
-    return dict(get_day_names("wide", locale=get_locale()))
+    return dict(sorted(get_day_names("wide", locale=get_locale()).items()))
 
 
 def _forms(shift_form=None, exception_form=None):
