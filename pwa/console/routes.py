@@ -1,7 +1,7 @@
 """The staff console: caseload, enrolment, a survivor's record, staff accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload

@@ -2,7 +2,6 @@
 import pytest
 
 from pwa.extensions import db
-from pwa.models import Role
 from tests import factories
 
 

@@ -16,6 +16,7 @@ GOOD = {
     "help_escalate_today_hours": "2",
     "help_escalate_week_days": "3",
     "help_retention_days": "60",
+    "audit_retention_days": "730",
 }
 
 
