@@ -131,3 +131,11 @@ def test_a_supervisor_sets_the_audit_logs_retention(client, people, login_as):
     client.post("/console/organisation", data={**data, "audit_retention_days": "365"})
     db.session.refresh(people.org)
     assert people.org.audit_retention_days == 365
+
+
+def test_a_supervisor_goes_from_a_record_to_its_log_and_a_case_manager_does_not(client, people, login_as):
+    login_as(people.supervisor)
+    link = f'href="/console/audit/?survivor={people.lulja.id}"'
+    assert link in client.get(f"/console/people/{people.lulja.id}").get_data(as_text=True)
+    login_as(people.arta)
+    assert link not in client.get(f"/console/people/{people.lulja.id}").get_data(as_text=True)
