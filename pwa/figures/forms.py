@@ -36,8 +36,9 @@ class PeriodForm(Form):
     compare_start = DateField(_l("From (comparison)"), validators=[Optional()])
     compare_end = DateField(_l("To (comparison)"), validators=[Optional()])
 
-    def validate_end(self, field) -> None:
-        _custom_dates(self, self.period, self.start, field)
+    # On the choice, not the dates: an empty optional date stops its own checks.
+    def validate_period(self, field) -> None:
+        _custom_dates(self, field, self.start, self.end)
 
-    def validate_compare_end(self, field) -> None:
-        _custom_dates(self, self.compare, self.compare_start, field)
+    def validate_compare(self, field) -> None:
+        _custom_dates(self, field, self.compare_start, self.compare_end)

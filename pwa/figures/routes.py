@@ -46,8 +46,8 @@ def _period(kind: str, start, end) -> tuple[services.Period, str]:
 
 def _columns(form: PeriodForm) -> list[tuple[str, list[services.Table]]]:
     """One or two periods, each with its label and its figures (small numbers hidden)."""
-    wanted = [(form.period.data if not form.end.errors else "this_month", form.start.data, form.end.data)]
-    if form.compare.data and not form.compare_end.errors:
+    wanted = [(form.period.data if not form.period.errors else "this_month", form.start.data, form.end.data)]
+    if form.compare.data and not form.compare.errors:
         wanted.append((form.compare.data, form.compare_start.data, form.compare_end.data))
     columns = []
     for kind, start, end in wanted:

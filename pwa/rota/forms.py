@@ -36,6 +36,7 @@ class ExceptionForm(FlaskForm):
     starts = TimeField(_l("From"), validators=[Optional()])
     ends = TimeField(_l("To"), description=_l("An earlier time means the next morning; 00:00 is midnight."), validators=[Optional()])
 
-    def validate_starts(self, field) -> None:
-        if self.kind.data == "on" and (field.data is None or self.ends.data is None):
+    # On the choice, not the times: an empty optional time stops its own checks.
+    def validate_kind(self, field) -> None:
+        if field.data == "on" and (self.starts.data is None or self.ends.data is None):
             raise ValidationError(_l("Write the hours on duty, for example 08:00 to 16:00."))

@@ -101,3 +101,11 @@ def test_the_page_reads_no_encrypted_column_or_free_text(client, january, login_
         event.remove(db.engine, "before_cursor_execute", listener)
     for column in ("help_request.note", "help_request.outcome", "appointment.title", "appointment.place", "check_in.note", "goal.title", "step.text", "survivor.nickname"):
         assert not any(column in statement for statement in statements), column
+
+
+@pytest.mark.parametrize("query", ["?period=custom", "?period=custom&start=2027-01-01", "?compare=custom&compare_end=2027-01-01"])
+def test_custom_periods_without_both_dates_are_explained(client, january, login_as, frozen, query):
+    login_as(january.supervisor)
+    response = client.get("/console/figures/" + query)
+    assert response.status_code == 200
+    assert "Zgjidh datën e fillimit dhe datën e mbarimit." in response.get_data(as_text=True)

@@ -118,3 +118,10 @@ def test_the_duty_queue_opens_to_a_case_manager_only_during_her_shift(client, pe
     app.config["CLOCK"] = lambda: datetime(2027, 1, 11, 16, 0, tzinfo=timezone.utc)  # 17:00
     assert client.get("/console/duty").status_code == 404
     app.config.pop("CLOCK")
+
+
+def test_on_duty_hours_for_a_date_without_any_time_are_refused(client, people, login_as):
+    login_as(people.supervisor)
+    response = client.post("/console/rota/exceptions", data={"exception-staff_id": people.besnik.id, "exception-on_date": "2027-01-12", "exception-kind": "on"})
+    assert response.status_code == 400
+    assert "Shkruaj orët e kujdestarisë, për shembull 08:00 deri 16:00." in response.get_data(as_text=True)
