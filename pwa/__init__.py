@@ -41,16 +41,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def setup_blueprints(app: Flask) -> None:
     from .appointments.routes import bp as appointments_bp
+    from .auditlog.routes import bp as auditlog_bp
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
     from .console.routes import bp as console_bp
     from .contacts.routes import bp as contacts_bp
+    from .figures.routes import bp as figures_bp
     from .health import bp as health_bp
     from .help.inbox_routes import bp as inbox_bp
     from .help.routes import bp as help_bp
     from .plan.editor import bp as plan_editor_bp
     from .plan.routes import bp as plan_bp
     from .push.routes import bp as push_bp
+    from .rota.routes import bp as rota_bp
     from .services_map.console import bp as services_console_bp
     from .services_map.routes import bp as services_bp
     from .shell.routes import bp as shell_bp
@@ -61,7 +64,7 @@ def setup_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, appointments_bp, settings_bp,
         console_bp, inbox_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
-        cases_bp, staff_bp,
+        cases_bp, staff_bp, rota_bp, auditlog_bp, figures_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

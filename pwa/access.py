@@ -2,7 +2,7 @@
 
 A survivor is visible to her case manager, to the colleague named as that case
 manager's delegate while she is away, and to the supervisors of the same
-organisation. A case manager on duty also sees the people whose help request
+organisation. A case manager on duty (by the rota, at this moment) also sees the people whose help request
 went to the duty queue, until that request is closed. Anyone else gets 404,
 as if the record did not exist.
 """
@@ -13,9 +13,11 @@ from flask_login import current_user
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import aliased
 
+from .clock import now
 from .extensions import db
 from .models import HelpRequest, Staff, Survivor, audit
 from .models.help import OPEN_STATUSES
+from .rota.services import is_on_duty
 
 
 def visible_survivors(staff: Staff) -> Select:
@@ -28,7 +30,7 @@ def visible_survivors(staff: Staff) -> Select:
         Survivor.case_manager_id == staff.id,
         and_(manager.away.is_(True), manager.delegate_id == staff.id),
     ]
-    if staff.on_duty:
+    if is_on_duty(db.session, staff, now()):
         escalated = select(HelpRequest.survivor_id).where(HelpRequest.escalated_at.is_not(None), HelpRequest.status.in_(OPEN_STATUSES))
         rules.append(Survivor.id.in_(escalated))
     return query.join(manager, Survivor.case_manager_id == manager.id).where(or_(*rules))

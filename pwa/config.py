@@ -42,6 +42,8 @@ ORGANISATION_DEFAULTS = {
     "closure_needs_approval": False,
     # Whether case managers, like supervisors, sign in with a code from an authenticator app.
     "case_manager_two_factor": False,
+    # Days the audit log keeps who looked at or changed a record.
+    "audit_retention_days": 730,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.
@@ -54,7 +56,7 @@ PASSWORD_RESET_HOURS = 24
 SECOND_FACTOR_MINUTES = 5
 # The device cookie lives this long on the phone (it is renewed on each unlock).
 DEVICE_COOKIE_DAYS = 365
-# Staff audit events are kept this many days.
+# Audit events that no longer belong to an organisation (her record deleted at her request) are kept this many days.
 AUDIT_RETENTION_DAYS = 730
 # Map tiles: the one request to another origin, made only by the map page.
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -97,10 +97,12 @@ def help_request(survivor: Survivor, urgency: str = "now", now=None, setback: st
 
 
 def second_factor_code(person: Staff) -> str:
-    """The code the person's authenticator app shows now; the last one used is forgotten so it may be used again."""
+    """The code the person's authenticator app shows at the app's time; the last one used is forgotten so it may be used again."""
+    from pwa.clock import now
+
     person.totp_last_counter = None
     db.session.commit()
-    return pyotp.TOTP(person.totp_secret).now()
+    return pyotp.TOTP(person.totp_secret).at(now())
 
 
 def sign_in_staff(client, person: Staff, password: str | None = None):
@@ -213,3 +215,12 @@ def appointment(survivor: Survivor, starts_at=None, title: str = "Takim nÃ« zyrÃ
     made = schedule_appointment(db.session, by or survivor.case_manager, survivor, starts_at or now + timedelta(days=3), title, place, now)
     db.session.commit()
     return made
+
+
+def on_duty(person: Staff, weekdays=range(7), starts: int = 0, ends: int = 1440) -> None:
+    """Put ``person`` on the duty rota (every day, all day, unless told)."""
+    from pwa.models import DutyShift
+
+    for weekday in weekdays:
+        db.session.add(DutyShift(organisation_id=person.organisation_id, staff_id=person.id, weekday=weekday, starts_minute=starts, ends_minute=ends))
+    db.session.commit()

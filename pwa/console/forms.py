@@ -167,3 +167,6 @@ class OrganisationSettingsForm(FlaskForm):
     )
     closure_needs_approval = BooleanField(_l("A supervisor approves each closure a case manager asks for"))
     case_manager_two_factor = BooleanField(_l("Case managers also sign in with an authenticator app"))
+    audit_retention_days = _days_field(
+        _l("Keep the audit log for (days)"), 90, 3650, description=_l("Who opened or changed whose record. Two years is usual.")
+    )

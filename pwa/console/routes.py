@@ -1,7 +1,7 @@
 """The staff console: caseload, enrolment, a survivor's record, staff accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms.fields.choices import SelectChoice
@@ -208,19 +208,3 @@ def set_away():
             flash(_("Welcome back. Your people's requests come to you again."))
         return redirect(url_for("console.set_away"))
     return render_template("console/away.html", form=form)
-
-
-@bp.post("/staff/<int:staff_id>/duty")
-@supervisor_required
-def set_on_duty(staff_id: int):
-    """The duty rota: put a case manager on duty (she then shares the duty queue) or take her off."""
-    person = db.session.get(Staff, staff_id)
-    if person is None or person.organisation_id != current_user.organisation_id or person.is_supervisor:
-        abort(404)
-    person.on_duty = request.form.get("on_duty") == "yes"
-    db.session.commit()
-    if person.on_duty:
-        flash(_("%(name)s is on duty.", name=person.first_name))
-    else:
-        flash(_("%(name)s is no longer on duty.", name=person.first_name))
-    return redirect(url_for("console.staff_accounts"), code=303)

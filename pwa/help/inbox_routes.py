@@ -13,6 +13,7 @@ from ..clock import now
 from ..extensions import db
 from ..models import HelpRequest
 from ..pagination import page_number
+from ..rota.services import is_on_duty
 from ..security import staff_required
 from . import services
 from .forms import AnswerForm, ResolveForm
@@ -28,8 +29,8 @@ def open_request_count() -> int:
 
 @bp.app_template_global()
 def may_see_duty_queue(staff) -> bool:
-    """Supervisors, and case managers while on duty."""
-    return staff.is_supervisor or (staff.on_duty and not staff.away)
+    """Supervisors, and case managers while the rota puts them on duty."""
+    return staff.is_supervisor or is_on_duty(db.session, staff, now())
 
 
 def get_request_or_404(request_id: int, action: str = "help_view") -> HelpRequest:

@@ -23,6 +23,7 @@ from ..jobs import claim
 from ..models import HelpRequest, Organisation, Role, Staff, Survivor
 from ..models.help import CONTACTS, OPEN_STATUSES, URGENCIES
 from ..push.services import queue_notification
+from ..rota.services import staff_on_duty
 
 # Where a tap on a staff notification leads (the worker has no request to build URLs from).
 INBOX_PATH = "/console/inbox"
@@ -71,17 +72,12 @@ def escalation_delay(organisation: Organisation, urgency: str) -> timedelta:
     }[urgency]
 
 
-def duty_staff(session, organisation_id: int) -> list[Staff]:
-    """The duty queue's people: active supervisors and the case managers on duty."""
-    return list(
-        session.scalars(
-            select(Staff).where(
-                Staff.organisation_id == organisation_id,
-                Staff.active.is_(True),
-                (Staff.role == Role.SUPERVISOR) | (Staff.on_duty.is_(True) & Staff.away.is_(False)),
-            ).order_by(Staff.id)
-        )
+def duty_staff(session, organisation_id: int, now: datetime) -> list[Staff]:
+    """The duty queue's people at ``now``: active supervisors and whoever the rota puts on duty."""
+    supervisors = session.scalars(
+        select(Staff).where(Staff.organisation_id == organisation_id, Staff.active.is_(True), Staff.role == Role.SUPERVISOR)
     )
+    return sorted([*supervisors, *staff_on_duty(session, organisation_id, now)], key=lambda staff: staff.id)
 
 
 def notify_staff(session, staff: Staff, organisation: Organisation, urgency: str, now: datetime, path: str = INBOX_PATH) -> int:
@@ -94,7 +90,7 @@ def notify_staff(session, staff: Staff, organisation: Organisation, urgency: str
 def _escalate(session, help_request: HelpRequest, now: datetime) -> None:
     help_request.escalated_at = now
     organisation = help_request.survivor.organisation
-    for staff in duty_staff(session, organisation.id):
+    for staff in duty_staff(session, organisation.id, now):
         if staff.id != help_request.assigned_to_id:
             notify_staff(session, staff, organisation, help_request.urgency, now, DUTY_PATH)
 

@@ -16,6 +16,7 @@ from .help import HelpRequest
 from .organisation import Organisation, default_organisation
 from .push import PushMessage, PushSubscription
 from .people import Account, Device, EnrolmentCode, RecoveryCode, Role, Staff, Survivor, staff_by_username
+from .rota import DutyException, DutyShift
 from .plan import CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Step
 from .types import UTCDateTime, utcnow
 
@@ -37,6 +38,8 @@ __all__ = [
     "DirectoryService",
     "DirectoryServiceAtLocation",
     "DirectoryServiceCategory",
+    "DutyException",
+    "DutyShift",
     "EnrolmentCode",
     "Goal",
     "HelpRequest",

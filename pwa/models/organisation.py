@@ -39,10 +39,11 @@ class Organisation(db.Model):
     closed_case_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["closed_case_retention_days"])
     closure_needs_approval: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["closure_needs_approval"])
     case_manager_two_factor: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["case_manager_two_factor"])
+    audit_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["audit_retention_days"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def checkin_interval_days(self, stage: str | None) -> int:
-        """Days between check-ins in ``stage`` (crisis when she has no plan yet)."""
+        """Days between check-ins owed to a person in ``stage`` (crisis when she has no plan yet)."""
         return {
             "transition": self.checkin_interval_transition_days,
             "inclusion": self.checkin_interval_inclusion_days,

@@ -66,7 +66,6 @@ class Staff(Account, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     away: Mapped[bool] = mapped_column(default=False)
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    on_duty: Mapped[bool] = mapped_column(default=False)
     session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

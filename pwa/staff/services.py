@@ -14,7 +14,7 @@ import pyotp
 from sqlalchemy import delete, func, select, update
 
 from ..auth.services import CODE_ALPHABET, digest, hash_secret, normalise_code
-from ..models import PushSubscription, RecoveryCode, Role, Staff, Survivor
+from ..models import DutyException, DutyShift, PushSubscription, RecoveryCode, Role, Staff, Survivor
 
 # How many recovery codes a person gets, and how long each is.
 RECOVERY_CODES = 10
@@ -62,7 +62,9 @@ def deactivate(session, staff: Staff, now: datetime) -> None:
         raise HoldsCases()
     staff.active = False
     staff.deactivated_at = now
-    staff.on_duty = False
+    # Off the rota: nobody is sent requests through an account that cannot sign in.
+    session.execute(delete(DutyShift).where(DutyShift.staff_id == staff.id))
+    session.execute(delete(DutyException).where(DutyException.staff_id == staff.id))
     staff.password_reset_hash = staff.password_reset_expires_at = None
     staff.end_sessions()
     session.execute(delete(PushSubscription).where(PushSubscription.staff_id == staff.id))
@@ -81,8 +83,6 @@ def change_role(session, staff: Staff, role: Role) -> None:
     if role != Role.SUPERVISOR:
         _guard_last_supervisor(session, staff)
     staff.role = role
-    if role == Role.SUPERVISOR:
-        staff.on_duty = False
 
 
 # Password reset -----------------------------------------------------------------------------

@@ -40,3 +40,36 @@ def test_migrations_downgrade_to_nothing_and_back(make_app):
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     empty_database(app)
+
+
+def test_the_rota_keeps_whoever_was_switched_on_duty(make_app):
+    app = make_app()
+    _fresh_schema(app)
+    with app.app_context():
+        upgrade(revision="3f1a9c2b7d10")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO organisation (id, name, app_name, exit_url, idle_lock_survivor_minutes, idle_lock_staff_minutes, reminder_hours, appointment_retention_days, help_escalate_now_minutes, help_escalate_today_hours, help_escalate_week_days, help_retention_days, created_at) VALUES (1, 'Q', 'Dera', 'https://example.org', 5, 30, '24,2', 30, 30, 4, 2, 90, '2026-01-01 00:00:00')")
+            for staff_id, on_duty in ((1, True), (2, False)):
+                connection.exec_driver_sql(
+                    "INSERT INTO staff (id, organisation_id, username, first_name, role, password_hash, active, away, on_duty, session_token, created_at) "
+                    f"VALUES ({staff_id}, 1, 'u{staff_id}', 'U', 'case_manager', 'x', true, false, {'true' if on_duty else 'false'}, 't{staff_id}', '2026-01-01 00:00:00')"
+                )
+            # Rows that point at staff and organisation must live through the migration.
+            connection.exec_driver_sql(
+                "INSERT INTO survivor (id, organisation_id, case_manager_id, nickname, failed_pin_attempts, session_token, created_at) "
+                "VALUES (1, 1, 1, 'Lulja', 0, 's1', '2026-01-01 00:00:00')"
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            shifts = connection.exec_driver_sql("SELECT staff_id, weekday, starts_minute, ends_minute FROM duty_shift ORDER BY weekday").all()
+        assert [tuple(s) for s in shifts] == [(1, day, 0, 1440) for day in range(7)]
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT case_manager_id FROM survivor").scalars().all() == [1]
+        downgrade(revision="3f1a9c2b7d10")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT id FROM staff WHERE on_duty = true").scalars().all() == [1]
+        upgrade()  # leave the schema as the other tests expect it
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    empty_database(app)

@@ -2,7 +2,6 @@
 import pytest
 
 from pwa.extensions import db
-from pwa.models import Role
 from tests import factories
 
 
@@ -57,37 +56,7 @@ def test_a_bad_away_answer_changes_nothing(client, people, login_as):
     assert "Zgjidh nëse je në punë apo mungon." in html
 
 
-def test_the_supervisor_puts_a_case_manager_on_duty_and_off(client, people, login_as):
-    login_as(people.supervisor)
-    assert client.post(f"/console/staff/{people.besnik.id}/duty", data={"on_duty": "yes"}).status_code == 303
-    db.session.refresh(people.besnik)
-    assert people.besnik.on_duty
-    assert "Hiq nga kujdestaria: Besnik" in client.get("/console/staff").get_data(as_text=True)
-    client.post(f"/console/staff/{people.besnik.id}/duty", data={"on_duty": "no"})
-    db.session.refresh(people.besnik)
-    assert not people.besnik.on_duty
-
-
-def test_case_managers_cannot_change_the_duty_rota(client, people, login_as):
-    login_as(people.arta)
-    assert client.post(f"/console/staff/{people.besnik.id}/duty", data={"on_duty": "yes"}).status_code == 404
-
-
-def test_the_duty_rota_is_per_organisation(client, people, login_as):
-    other = factories.staff(factories.organisation("Tjetër"), "other")
-    login_as(people.supervisor)
-    assert client.post(f"/console/staff/{other.id}/duty", data={"on_duty": "yes"}).status_code == 404
-
-
 def test_the_duty_queue_link_shows_for_staff_on_duty(client, people, login_as):
-    people.besnik.on_duty = True
-    db.session.commit()
+    factories.on_duty(people.besnik)
     login_as(people.besnik)
     assert 'href="/console/duty"' in client.get("/console/").get_data(as_text=True)
-
-
-def test_supervisors_are_always_in_the_duty_queue(client, people, login_as):
-    factories.staff(people.org, "genta", Role.SUPERVISOR)
-    login_as(people.supervisor)
-    html = client.get("/console/staff").get_data(as_text=True)
-    assert "Vendos në kujdestari: Arta" in html and "Vendos në kujdestari: Genta" not in html

@@ -21,6 +21,7 @@ GOOD = {
     "checkin_interval_inclusion_days": "30",
     "closed_case_retention_days": "120",
     "closure_needs_approval": "y",
+    "audit_retention_days": "730",
 }
 
 

@@ -73,8 +73,7 @@ def test_a_case_manager_off_duty_gets_404_on_the_duty_queue(client, people, logi
 
 
 def test_on_duty_sees_only_escalated_requests_and_only_while_they_are_open(client, people, login_as, request_of_lulja):
-    people.besnik.on_duty = True
-    db.session.commit()
+    factories.on_duty(people.besnik)
     login_as(people.besnik)
     url = f"/console/requests/{request_of_lulja.id}"
     assert client.get(url).status_code == 404  # not escalated yet

@@ -86,8 +86,7 @@ def test_two_workers_escalate_each_request_once(app, people, push_service):
 
 
 def test_escalation_tells_supervisors_and_the_case_manager_on_duty(people, push_service):
-    people.besnik.on_duty = True
-    db.session.commit()
+    factories.on_duty(people.besnik)
     on_duty, off_duty, supervisor = (_subscribe(s, push_service) for s in (people.besnik, people.arta, people.supervisor))
     sent = utcnow()
     factories.help_request(people.lulja, now=sent)  # arta, her case manager, is told now

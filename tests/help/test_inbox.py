@@ -116,7 +116,7 @@ def test_the_supervisor_sees_the_duty_queue_and_how_long_requests_waited(client,
 
 
 def test_the_case_manager_on_duty_sees_and_acknowledges_escalated_requests(client, people, login_as):
-    people.besnik.on_duty = True
+    factories.on_duty(people.besnik)
     sent = utcnow() - timedelta(hours=1)
     request = factories.help_request(people.lulja, now=sent)
     services.escalate_overdue_requests(db.session, sent + timedelta(minutes=30))

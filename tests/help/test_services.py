@@ -105,15 +105,15 @@ def test_going_away_hands_open_requests_to_the_delegate_and_back(people):
 
 
 def test_the_duty_queue_is_supervisors_and_case_managers_on_duty(people):
-    people.besnik.on_duty = True
-    db.session.commit()
-    assert {s.username for s in services.duty_staff(db.session, people.org.id)} == {"drita", "besnik"}
+    factories.on_duty(people.besnik)
+    assert {s.username for s in services.duty_staff(db.session, people.org.id, utcnow())} == {"drita", "besnik"}
 
 
 def test_an_away_case_manager_is_not_in_the_duty_queue(people):
-    people.besnik.on_duty, people.besnik.away = True, True
+    factories.on_duty(people.besnik)
+    people.besnik.away = True
     db.session.commit()
-    assert {s.username for s in services.duty_staff(db.session, people.org.id)} == {"drita"}
+    assert {s.username for s in services.duty_staff(db.session, people.org.id, utcnow())} == {"drita"}
 
 
 def test_waiting_times_per_urgency(people):

@@ -1,0 +1,23 @@
+"""The audit log's filters (a GET form: reading changes nothing, so it needs no CSRF token)."""
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, Form, SelectField, ValidationError
+from wtforms.validators import Optional
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class LogFilterForm(Form):
+    survivor = SelectField(_l("Person"), coerce=_optional_int, validate_choice=False)
+    staff = SelectField(_l("Staff member"), coerce=_optional_int, validate_choice=False)
+    action = SelectField(_l("Kind of action"), validate_choice=False)
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+
+    def validate_end(self, field) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The end date is before the start date."))

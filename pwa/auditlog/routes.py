@@ -1,0 +1,68 @@
+"""The audit log: supervisors read who opened or changed which record, and download it."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from ..extensions import db
+from ..models import Staff, Survivor
+from ..security import supervisor_required
+from . import services
+from .forms import LogFilterForm
+
+bp = Blueprint("auditlog", __name__, url_prefix="/console/audit")
+
+
+def _filter_form() -> LogFilterForm:
+    organisation_id = current_user.organisation_id
+    form = LogFilterForm(request.args)
+    people = db.session.execute(
+        select(Survivor.id, Survivor.nickname).where(Survivor.organisation_id == organisation_id).order_by(func.lower(Survivor.nickname))
+    ).all()
+    staff = db.session.execute(
+        select(Staff.id, Staff.first_name).where(Staff.organisation_id == organisation_id).order_by(func.lower(Staff.first_name))
+    ).all()
+    everyone = SelectChoice("", _("Everyone"))
+    form.survivor.choices = [everyone] + [SelectChoice(p.id, p.nickname) for p in people]
+    form.staff.choices = [everyone] + [SelectChoice(s.id, s.first_name) for s in staff]
+    form.action.choices = [SelectChoice("", _("Every kind"))] + [SelectChoice(key, label) for key, label in services.ACTIONS.items()]
+    form.validate()
+    return form
+
+
+def _wanted(form: LogFilterForm) -> services.LogFilter:
+    """The filters that are valid (a wrong date is shown as an error and left out)."""
+    return services.LogFilter(
+        survivor_id=form.survivor.data,
+        staff_id=form.staff.data,
+        start=form.start.data if not form.start.errors else None,
+        end=form.end.data if not form.end.errors else None,
+        action=form.action.data if form.action.data in services.ACTIONS else None,
+    )
+
+
+@bp.get("/")
+@supervisor_required
+def show_log():
+    """The log, newest first, a page at a time, filtered by person, staff member, dates and kind of action."""
+    form = _filter_form()
+    page = services.page_of_events(db.session, current_user.organisation_id, _wanted(form), request.args.get("page", 1, type=int))
+    query = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("auditlog/log.html", form=form, page=page, query=query, action_label=services.action_label)
+
+
+@bp.get("/log.csv")
+@supervisor_required
+def download_log():
+    """The same events as CSV (every page)."""
+    form = _filter_form()
+    headings = [_("When"), _("Staff member"), _("Person"), _("Action")]
+    text = services.events_csv(db.session, current_user.organisation_id, _wanted(form), headings, _("A deleted record"))
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )

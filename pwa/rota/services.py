@@ -1,0 +1,178 @@
+"""The duty rota: weekly shifts and exceptions for a date, read in the organisation's time zone.
+
+Hours are wall-clock times where the organisation works (Europe/Tirane), so a
+shift from 22:00 to 06:00 covers those hours also on the nights the clocks
+change: it lasts seven hours in March and nine in October. A shift belongs to
+the day it starts on; an exception for a date replaces that day's shifts.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+
+from ..models import DutyException, DutyShift, Role, Staff
+from ..models.rota import DAY_MINUTES
+
+ZONE = "Europe/Tirane"
+
+
+@dataclass(frozen=True)
+class Hours:
+    """From ``starts`` to ``ends`` minutes after midnight; past midnight when ``ends`` is not later."""
+
+    starts: int
+    ends: int
+
+    @property
+    def length(self) -> int:
+        return self.ends - self.starts if self.ends > self.starts else self.ends + DAY_MINUTES - self.starts
+
+    def covers(self, minute: int) -> bool:
+        """Whether the shift covers ``minute``, counted from the midnight of the day it starts (up to two days)."""
+        return self.starts <= minute < self.starts + self.length
+
+
+def parse_time(text: str) -> int | None:
+    """``"22:30"`` → 1350 minutes; ``"24:00"`` → 1440; None when it is not a time of day."""
+    try:
+        hours, minutes = (int(part) for part in text.strip().split(":"))
+    except (AttributeError, ValueError):
+        return None
+    if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
+        return None
+    return hours * 60 + minutes
+
+
+def format_minute(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def normalise_hours(starts: int, ends: int) -> Hours:
+    """Hours as a person types them: an end at midnight ("00:00") is the end of the day."""
+    return Hours(starts % DAY_MINUTES, ends if ends else DAY_MINUTES)
+
+
+def local_moment(at: datetime, zone: str = ZONE) -> tuple[date, int]:
+    """The local date and minute after midnight of the instant ``at``."""
+    local = at.astimezone(ZoneInfo(zone))
+    return local.date(), local.hour * 60 + local.minute
+
+
+def _day_hours(shifts, exceptions, staff_id: int, day: date) -> list[Hours]:
+    """The hours that start on ``day`` for one person: the exception's if there is one, else the week's."""
+    if (staff_id, day) in exceptions:
+        return [Hours(e.starts_minute, e.ends_minute) for e in exceptions[(staff_id, day)] if not e.is_off]
+    return [Hours(s.starts_minute, s.ends_minute) for s in shifts[(staff_id, day.weekday())]]
+
+
+def on_duty_ids(session, organisation_id: int, at: datetime, zone: str = ZONE) -> set[int]:
+    """Ids of the people whose rota puts them on duty at the instant ``at`` (whether or not away)."""
+    day, minute = local_moment(at, zone)
+    yesterday = day - timedelta(days=1)
+    shifts = defaultdict(list)
+    for shift in session.scalars(
+        select(DutyShift).where(DutyShift.organisation_id == organisation_id, DutyShift.weekday.in_({day.weekday(), yesterday.weekday()}))
+    ):
+        shifts[(shift.staff_id, shift.weekday)].append(shift)
+    exceptions = defaultdict(list)
+    for exception in session.scalars(
+        select(DutyException).where(DutyException.organisation_id == organisation_id, DutyException.on_date.in_((day, yesterday)))
+    ):
+        exceptions[(exception.staff_id, exception.on_date)].append(exception)
+    people = {staff_id for staff_id, _ in shifts} | {staff_id for staff_id, _ in exceptions}
+    return {
+        staff_id
+        for staff_id in people
+        if any(h.covers(minute) for h in _day_hours(shifts, exceptions, staff_id, day))
+        or any(h.covers(minute + DAY_MINUTES) for h in _day_hours(shifts, exceptions, staff_id, yesterday))
+    }
+
+
+def staff_on_duty(session, organisation_id: int, at: datetime, zone: str = ZONE) -> list[Staff]:
+    """The case managers on duty at ``at``: on the rota, active and not away."""
+    ids = on_duty_ids(session, organisation_id, at, zone)
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Staff)
+            .where(Staff.id.in_(ids), Staff.role == Role.CASE_MANAGER, Staff.active.is_(True), Staff.away.is_(False))
+            .order_by(Staff.first_name, Staff.id)
+        )
+    )
+
+
+def is_on_duty(session, staff: Staff, at: datetime, zone: str = ZONE) -> bool:
+    """Whether the rota puts ``staff`` on duty at ``at`` (and she is here to take it)."""
+    if not staff.active or staff.away or staff.is_supervisor:
+        return False
+    return staff.id in on_duty_ids(session, staff.organisation_id, at, zone)
+
+
+# What supervisors see and change ---------------------------------------------------------------
+
+def rota_staff(session, organisation_id: int) -> list[Staff]:
+    """The people a supervisor can put on the rota: active case managers."""
+    return list(
+        session.scalars(
+            select(Staff)
+            .where(Staff.organisation_id == organisation_id, Staff.role == Role.CASE_MANAGER, Staff.active.is_(True))
+            .order_by(Staff.first_name, Staff.id)
+        )
+    )
+
+
+def week(session, organisation_id: int) -> dict[int, list[DutyShift]]:
+    """The week's grid: each weekday's shifts, by start time."""
+    grid: dict[int, list[DutyShift]] = {weekday: [] for weekday in range(7)}
+    for shift in session.scalars(
+        select(DutyShift)
+        .join(Staff, DutyShift.staff_id == Staff.id)
+        .where(DutyShift.organisation_id == organisation_id)
+        .order_by(DutyShift.weekday, DutyShift.starts_minute, Staff.first_name)
+    ):
+        grid[shift.weekday].append(shift)
+    return grid
+
+
+def upcoming_exceptions(session, organisation_id: int, today: date) -> list[DutyException]:
+    """Exceptions from today on, soonest first."""
+    return list(
+        session.scalars(
+            select(DutyException)
+            .where(DutyException.organisation_id == organisation_id, DutyException.on_date >= today)
+            .order_by(DutyException.on_date, DutyException.starts_minute, DutyException.id)
+        )
+    )
+
+
+def add_shift(session, staff: Staff, weekdays, hours: Hours) -> list[DutyShift]:
+    """Put ``staff`` on duty on each of ``weekdays`` for ``hours``."""
+    shifts = [
+        DutyShift(organisation_id=staff.organisation_id, staff_id=staff.id, weekday=weekday, starts_minute=hours.starts, ends_minute=hours.ends)
+        for weekday in sorted(set(weekdays))
+    ]
+    session.add_all(shifts)
+    return shifts
+
+
+def add_exception(session, staff: Staff, on_date: date, hours: Hours | None) -> DutyException:
+    """On ``on_date``, ``staff`` is off (no hours) or on duty for ``hours`` instead of the week's shifts."""
+    exception = DutyException(
+        organisation_id=staff.organisation_id,
+        staff_id=staff.id,
+        on_date=on_date,
+        starts_minute=hours.starts if hours else None,
+        ends_minute=hours.ends if hours else None,
+    )
+    session.add(exception)
+    return exception
+
+
+def purge_past_exceptions(session, today: date) -> int:
+    """Exceptions for days gone by are no longer needed."""
+    return session.execute(delete(DutyException).where(DutyException.on_date < today - timedelta(days=1))).rowcount
