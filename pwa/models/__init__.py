@@ -13,7 +13,7 @@ from .directory import (
 )
 from .help import HelpRequest
 from .organisation import Organisation, default_organisation
-from .push import PushMessage, PushSubscription
+from .push import PushMessage, PushSubscription, WorkerHeartbeat
 from .people import Account, Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
 from .plan import CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Step
 from .types import UTCDateTime, utcnow
@@ -39,6 +39,7 @@ __all__ = [
     "Organisation",
     "PushMessage",
     "PushSubscription",
+    "WorkerHeartbeat",
     "Plan",
     "PlanAgreement",
     "Role",

@@ -1,13 +1,25 @@
 """Push subscriptions and the outbox: subscribe, queue a notification, deliver what is due."""
 from __future__ import annotations
 
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import joinedload
 
-from ..jobs import claim
+from ..jobs import BATCH, LEASE, claim, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
+
+log = logging.getLogger("dera.push")
+
+# Sends in flight at once per worker process: the push library blocks on the network.
+THREADS = 8
+# A round keeps taking full batches for up to this many seconds, then lets the other tasks run.
+ROUND_SECONDS = 10.0
 
 # Waits before each retry when the push service is busy or down; then the message fails.
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=2)]
@@ -46,46 +58,165 @@ def remove_subscription(session, owner, endpoint: str) -> bool:
     return result.rowcount > 0
 
 
-def queue_notification(session, owner, payload: dict, now: datetime, ttl: int = 3600, urgency: str = "normal") -> int:
-    """Put a notification for each of ``owner``'s browsers in the outbox, in the caller's transaction."""
+def queue_notification(
+    session, owner, payload: dict, now: datetime, ttl: int = 3600, urgency: str = "normal",
+    expires_at: datetime | None = None, topic: str | None = None, subscriptions=None,
+) -> int:
+    """Put a notification for each of ``owner``'s browsers in the outbox, in the caller's transaction.
+
+    ``expires_at``: the moment it becomes useless (its TTL then counts down to it on every
+    try); ``topic``: a newer message with the same topic replaces an undelivered older one;
+    ``subscriptions``: the owner's subscriptions when the caller has loaded them already.
+    """
     data = sender.encode_payload(payload)
-    subscriptions = subscriptions_of(session, owner)
-    for subscription in subscriptions:
-        session.add(PushMessage(subscription=subscription, payload=data, ttl=ttl, urgency=urgency, created_at=now, next_attempt_at=now))
+    if subscriptions is None:
+        subscriptions = subscriptions_of(session, owner)
+    session.add_all(
+        PushMessage(
+            subscription=subscription, payload=data, ttl=ttl, urgency=urgency, created_at=now, next_attempt_at=now,
+            expires_at=expires_at, topic=topic,
+        )
+        for subscription in subscriptions
+    )
     return len(subscriptions)
 
 
-def deliver_due_messages(session, now: datetime, vapid, subject: str, send=sender.send, limit: int = 50) -> dict[str, int]:
-    """Send the queued messages that are due; safe to run in several processes at once."""
-    counts = {outcome.value: 0 for outcome in sender.Outcome}
+@dataclass(frozen=True)
+class _Outgoing:
+    """What one send needs, copied out of the database so the sending threads never touch it."""
+
+    id: int
+    subscription_id: int
+    info: dict
+    data: str
+    ttl: int
+    urgency: str
+    topic: str
+    attempts: int
+
+
+def _outgoing(message: PushMessage, now: datetime) -> _Outgoing | None:
+    """The message ready to send at ``now``, or None when it has expired."""
+    ttl = message.ttl
+    if message.expires_at is not None:
+        left = int((message.expires_at - now).total_seconds())
+        if left <= 0:
+            return None
+        ttl = min(ttl, left)
+    subscription = message.subscription
+    return _Outgoing(
+        message.id, subscription.id, subscription.info(), sender.with_id(message.payload, message.id), ttl, message.urgency,
+        message.topic or f"m{message.id}", message.attempts,
+    )
+
+
+def _settle(session, message_ids, **values) -> None:
+    if message_ids:
+        session.execute(
+            update(PushMessage).where(PushMessage.id.in_(message_ids))
+            .values(claimed_by=None, claimed_at=None, **values).execution_options(synchronize_session=False)
+        )
+
+
+def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: datetime, counts: dict[str, int]) -> None:
+    """Write what the push services answered: the usual case (sent) in two statements for the lot."""
+    sent = [(item, result) for item, result in results if result.outcome is sender.Outcome.SENT]
+    if sent:
+        for code in {result.status_code for _, result in sent}:
+            ids = [item.id for item, result in sent if result.status_code == code]
+            _settle(session, ids, status="sent", sent_at=now, attempts=PushMessage.attempts + 1, last_status_code=code)
+        session.execute(
+            update(PushSubscription).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
+            .values(last_sent_at=now, problem=None, problem_at=None).execution_options(synchronize_session=False)
+        )
+    for item, result in results:
+        counts[result.outcome.value] += 1
+        if result.outcome is sender.Outcome.SENT:
+            continue
+        if result.outcome is sender.Outcome.GONE:
+            session.execute(delete(PushSubscription).where(PushSubscription.id == item.subscription_id))
+            continue
+        attempts = item.attempts + 1
+        values = {"attempts": attempts, "last_status_code": result.status_code}
+        if result.outcome is sender.Outcome.RETRY and attempts <= len(BACKOFF):
+            wait = BACKOFF[attempts - 1]
+            if result.retry_after:
+                wait = max(wait, timedelta(seconds=min(result.retry_after, 6 * 3600)))
+            _settle(session, [item.id], status="retry", next_attempt_at=now + wait, **values)
+        else:
+            _settle(session, [item.id], status="failed", **values)
+        if result.outcome is sender.Outcome.REFUSED:
+            session.execute(
+                update(PushSubscription).where(PushSubscription.id == item.subscription_id)
+                .values(problem="refused", problem_at=now).execution_options(synchronize_session=False)
+            )
+
+
+def _safe(send):
+    """``send``, with an unexpected error (a malformed key, say) turned into a failure."""
+    def call(*args, **kwargs):
+        try:
+            return send(*args, **kwargs)
+        except Exception:  # one broken subscription must not stop the batch
+            log.exception("push send failed")
+            return sender.Result(sender.Outcome.FAILED)
+    return call
+
+
+def deliver_due_messages(
+    session, now: datetime, vapid, subject: str, send=sender.send, limit: int = BATCH, lease: timedelta = LEASE,
+    threads: int = THREADS, budget: float = ROUND_SECONDS,
+) -> dict[str, int]:
+    """Send the queued messages that are due; safe to run in several processes at once.
+
+    Each batch is claimed small, sent from a few threads at once, and its claim
+    renewed while sends are still out, so no other worker takes it over; what
+    the push services answered is committed as it comes. Full batches follow
+    one another at once, for up to ``budget`` seconds.
+    """
+    counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
         return counts
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
-    for message in claim(session, PushMessage, due, now, limit):
-        subscription = message.subscription
-        result = send(subscription.info(), message.payload, vapid, subject, message.ttl, message.urgency)
-        message.attempts += 1
-        message.last_status_code = result.status_code
-        message.claimed_by = message.claimed_at = None
-        counts[result.outcome.value] += 1
-        if result.outcome is sender.Outcome.SENT:
-            message.status, message.sent_at = "sent", now
-            subscription.last_sent_at = now
-        elif result.outcome is sender.Outcome.GONE:
-            session.delete(subscription)
-        elif result.outcome is sender.Outcome.RETRY and message.attempts <= len(BACKOFF):
-            wait = BACKOFF[message.attempts - 1]
-            if result.retry_after:
-                wait = max(wait, timedelta(seconds=min(result.retry_after, 6 * 3600)))
-            message.status, message.next_attempt_at = "retry", now + wait
-        else:
-            message.status = "failed"
-        session.commit()
+    send = _safe(send)
+    renew_every = (lease / 3).total_seconds()
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
+        while True:
+            batch = claim(session, PushMessage, due, now, limit, lease, options=[joinedload(PushMessage.subscription)])
+            if not batch:
+                break
+            token = batch[0].claimed_by
+            ready = [(message.id, _outgoing(message, now)) for message in batch]
+            expired = [message_id for message_id, item in ready if item is None]
+            _settle(session, expired, status="expired")
+            counts["expired"] += len(expired)
+            session.commit()
+            pending = {
+                pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic): item
+                for _, item in ready if item is not None
+            }
+            outgoing = dict(pending)
+            while pending:
+                done, pending = wait(pending, timeout=renew_every)
+                _record(session, [(outgoing[future], future.result()) for future in done], now, counts)
+                session.commit()
+                if pending:
+                    renew(session, PushMessage, token, now + timedelta(seconds=time.monotonic() - started))
+            if len(batch) < limit or time.monotonic() - started > budget:
+                break
     return counts
 
 
 def purge_old_messages(session, now: datetime, days: int = 7) -> int:
-    """Sent and failed messages are kept a week, for troubleshooting."""
+    """Sent, expired and failed messages are kept a week, for troubleshooting."""
     return session.execute(
-        delete(PushMessage).where(PushMessage.status.in_(("sent", "failed")), PushMessage.created_at < now - timedelta(days=days))
+        delete(PushMessage).where(PushMessage.status.in_(("sent", "expired", "failed")), PushMessage.created_at < now - timedelta(days=days))
     ).rowcount
+
+
+def backlog(session, now: datetime) -> int:
+    """How many messages are due and not yet sent (for ``/healthz``)."""
+    return session.scalar(
+        select(func.count(PushMessage.id)).where(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
+    )

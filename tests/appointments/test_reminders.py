@@ -70,9 +70,11 @@ def test_a_scheduled_appointment_reminds_her_phone_with_neutral_text(app, client
     received = browser.received()[0]
     assert received.headers["content-encoding"] == "aes128gcm" and b"nes" not in received.body
     appointment_id = db.session.scalar(select(AppointmentReminder.appointment_id))
-    assert browser.messages() == [
-        {"title": "Dera", "body": "Ke një kujtesë: nesër, ora 14:30", "url": f"/appointments/{appointment_id}", "tag": f"reminder-{appointment_id}"}
-    ]
+    message_id = db.session.scalar(select(PushMessage.id))
+    assert browser.messages() == [{
+        "title": "Dera", "body": "Ke një kujtesë: nesër, ora 14:30", "url": f"/appointments/{appointment_id}",
+        "tag": f"reminder-{appointment_id}", "id": message_id,
+    }]
 
 
 def test_the_text_never_carries_place_person_or_title(app, people, subscribed, clock):
@@ -185,6 +187,6 @@ def test_a_reminder_remade_while_a_worker_holds_it_is_not_sent_for_the_old_time(
     token = held.claimed_by
     services.change_appointment(db.session, appointment, STARTS + timedelta(days=1), "Takim", "Zyra", TWO_HOURS_BEFORE)
     db.session.commit()
-    assert services._finish(db.session, held, token, "sent", TWO_HOURS_BEFORE) is False
+    assert services._finish(db.session, [held.id], token, "sent", TWO_HOURS_BEFORE) == set()
     db.session.commit()
     assert db.session.scalar(select(AppointmentReminder.status).where(AppointmentReminder.offset_minutes == 120)) == "queued"

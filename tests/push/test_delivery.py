@@ -33,7 +33,8 @@ def test_a_queued_message_arrives_encrypted_and_decrypts(app, people, subscribed
     assert received.headers["content-encoding"] == "aes128gcm"
     assert b"kujtes" not in received.body
     assert received.headers["authorization"].startswith("vapid t=")
-    assert subscribed.messages() == [{"title": "Dera", "body": "Ke një kujtesë"}]
+    message_id = db.session.scalar(select(PushMessage.id))
+    assert subscribed.messages() == [{"title": "Dera", "body": "Ke një kujtesë", "id": message_id}]
 
 
 def test_ttl_and_urgency_are_sent(app, people, subscribed):
