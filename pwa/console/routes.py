@@ -15,6 +15,7 @@ from ..clock import now
 from ..models import Role, Staff, Survivor, staff_by_username
 from ..help import services as help_services
 from ..help.forms import AwayForm
+from ..push import services as push_services
 from ..security import staff_required, supervisor_required
 from . import services
 from .forms import ChangePasswordForm, EnrolSurvivorForm, OrganisationSettingsForm, StaffAccountForm
@@ -79,7 +80,8 @@ def show_survivor(survivor_id: int):
     appointments = upcoming_for(db.session, survivor, now())
     help_requests = help_services.requests_of(db.session, survivor)
     return render_template(
-        "console/survivor.html", survivor=survivor, appointments=appointments, help_requests=help_requests, at=now()
+        "console/survivor.html", survivor=survivor, appointments=appointments, help_requests=help_requests, at=now(),
+        push_refused=push_services.push_refused(db.session, survivor),
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,6 +33,11 @@ def _owned_by(owner):
 
 def subscriptions_of(session, owner) -> list[PushSubscription]:
     return list(session.scalars(select(PushSubscription).where(_owned_by(owner))))
+
+
+def push_refused(session, owner) -> bool:
+    """Whether a push service refuses one of ``owner``'s browsers (staff see it on her page)."""
+    return session.scalar(select(func.count(PushSubscription.id)).where(_owned_by(owner), PushSubscription.problem.is_not(None))) > 0
 
 
 def save_subscription(session, owner, endpoint: str, p256dh: str, auth: str, now: datetime) -> PushSubscription:
@@ -196,13 +201,14 @@ def deliver_due_messages(
                 pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic): item
                 for _, item in ready if item is not None
             }
-            outgoing = dict(pending)
+            outgoing, renewed = dict(pending), time.monotonic()
             while pending:
-                done, pending = wait(pending, timeout=renew_every)
+                done, pending = wait(pending, timeout=renew_every, return_when=FIRST_COMPLETED)
                 _record(session, [(outgoing[future], future.result()) for future in done], now, counts)
-                session.commit()
-                if pending:
+                session.commit()  # what was sent is recorded at once: a crash now sends little again
+                if pending and time.monotonic() - renewed >= renew_every:
                     renew(session, PushMessage, token, now + timedelta(seconds=time.monotonic() - started))
+                    renewed = time.monotonic()
             if len(batch) < limit or time.monotonic() - started > budget:
                 break
     return counts
