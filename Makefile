@@ -2,7 +2,8 @@
 #   make run    install, migrate, load demo data into an empty database, serve
 #   make test   install (system packages too) and run the whole test suite,
 #               on SQLite and then on a throwaway PostgreSQL server
-# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help.
+# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help,
+# make bench-reminders.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -17,7 +18,7 @@ STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 .PHONY: run test test-browser test-postgres install venv catalogs translations \
-	bench bench-help lighthouse system-packages
+	bench bench-help bench-reminders lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
 
@@ -114,6 +115,11 @@ bench: $(STAMP) catalogs
 # and restarted; checks every acknowledged request is stored exactly once (DATABASE_URL for PostgreSQL).
 bench-help: $(STAMP) catalogs
 	$(PY) -m bench.help_burst
+
+# Reminders dispatched by 1 and 2 worker processes against a bare pywebpush loop, to a local push
+# service, in one run; duplicates and misses counted (DATABASE_URL for PostgreSQL; it keeps its data).
+bench-reminders: $(STAMP) catalogs
+	$(PY) -m bench.reminders
 
 # Lighthouse (npm, into bench/node_modules) on the survivor pages, with Debian's Chromium.
 lighthouse: system-packages $(STAMP) catalogs

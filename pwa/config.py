@@ -153,7 +153,7 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),
         "VAPID_SUBJECT": env.get("DERA_VAPID_SUBJECT", PLACEHOLDER_VAPID_SUBJECT),
         # The worker: seconds between rounds, how long a claim lasts unrenewed, sends in flight at once.
-        "WORKER_INTERVAL": int(env.get("DERA_WORKER_INTERVAL", "15")),
+        "WORKER_INTERVAL": float(env.get("DERA_WORKER_INTERVAL", "15")),
         "WORKER_LEASE_SECONDS": int(env.get("DERA_WORKER_LEASE_SECONDS", "30")),
         "PUSH_THREADS": int(env.get("DERA_PUSH_THREADS", "8")),
         # The national emergency and help lines shown on Contacts: a file the organisation can edit.

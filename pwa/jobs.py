@@ -51,10 +51,11 @@ def claim(session, model, condition, now: datetime, limit: int = BATCH, lease: t
     return list(session.scalars(query).unique())
 
 
-def renew(session, model, token: str, now: datetime) -> int:
-    """Extend the claim ``token`` holds (the rows it still holds); how many rows that is."""
+def renew(session, model, tokens, now: datetime) -> int:
+    """Extend the claims ``tokens`` (one or several) hold, on the rows they still hold; how many rows that is."""
+    tokens = [tokens] if isinstance(tokens, str) else list(tokens)
     result = session.execute(
-        update(model).where(model.claimed_by == token).values(claimed_at=now).execution_options(synchronize_session=False)
+        update(model).where(model.claimed_by.in_(tokens)).values(claimed_at=now).execution_options(synchronize_session=False)
     )
     session.commit()
     return result.rowcount

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import secrets
 import socket
@@ -110,13 +111,13 @@ def beat(session, name: str, interval: int, results: dict[str, dict], seconds: f
     session.commit()
 
 
-def run_round(name: str, interval: int) -> dict[str, dict]:
+def run_round(name: str, interval: float) -> dict[str, dict]:
     """One round: every task, then the heartbeat and the log line."""
     started = time.monotonic()
     results = run_once()
     seconds = time.monotonic() - started
     try:
-        beat(db.session, name, interval, results, seconds)
+        beat(db.session, name, max(1, math.ceil(interval)), results, seconds)
     except Exception:  # the database is down: the missing heartbeat is what /healthz reports
         db.session.rollback()
         log.exception("worker heartbeat failed")
@@ -126,8 +127,8 @@ def run_round(name: str, interval: int) -> dict[str, dict]:
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every task once and stop (for cron or tests).")
-@click.option("--interval", default=None, type=int, help="Seconds between rounds (default: DERA_WORKER_INTERVAL, 15).")
-def worker_command(once: bool, interval: int | None) -> None:
+@click.option("--interval", default=None, type=float, help="Seconds between rounds (default: DERA_WORKER_INTERVAL, 15).")
+def worker_command(once: bool, interval: float | None) -> None:
     """Send push messages and reminders, escalate requests, and purge old records."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -17,9 +17,9 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from ..access import visible_survivors
-from ..jobs import BATCH, LEASE, claim
+from ..jobs import LEASE, claim
 from ..models import Appointment, AppointmentReminder, Organisation, PushSubscription, Staff, Survivor
-from ..push.services import ROUND_SECONDS, queue_notification
+from ..push.services import ROUND_SECONDS, outbox_rows, queue_notification, queue_rows
 
 log = logging.getLogger("dera.appointments")
 
@@ -237,11 +237,15 @@ def _finish(session, reminder_ids, token: str, status: str, now: datetime) -> se
     return set(rows.scalars())
 
 
-# Everything a batch of reminders needs, loaded with the claim in a few queries.
+# Everything a batch of reminders needs, loaded with the claim in a few queries (not the
+# encrypted title and place, which a reminder never shows).
 _REMINDER_LOAD = (
+    joinedload(AppointmentReminder.appointment).defer(Appointment.title).defer(Appointment.place),
     joinedload(AppointmentReminder.appointment).selectinload(Appointment.reminders),
     joinedload(AppointmentReminder.appointment).joinedload(Appointment.survivor).joinedload(Survivor.organisation),
 )
+# Reminders per claim: deciding them is quick database work, so a batch is larger than the push one.
+REMINDER_BATCH = 50
 
 
 def _subscriptions_by_survivor(session, survivor_ids) -> dict[int, list[PushSubscription]]:
@@ -256,34 +260,35 @@ def _dispatch_batch(session, batch: list[AppointmentReminder], now: datetime, de
     """Decide every reminder of one claimed batch, queue their push, and commit once."""
     token = batch[0].claimed_by
     phones = _subscriptions_by_survivor(session, {reminder.appointment.survivor_id for reminder in batch})
-    skip = [reminder.id for reminder in batch if _why_skip(reminder, now) or not phones[reminder.appointment.survivor_id]]
-    going = [reminder for reminder in batch if reminder.id not in set(skip)]
+    skip = {reminder.id for reminder in batch if _why_skip(reminder, now) or not phones[reminder.appointment.survivor_id]}
+    going = [reminder for reminder in batch if reminder.id not in skip]
     skipped = _finish(session, skip, token, "skipped", now)
     held = _finish(session, [reminder.id for reminder in going], token, "sent", now)
     counts = {"sent": 0, "skipped": len(skipped), "failed": 0}
+    rows = []
     for reminder in going:
         if reminder.id not in held:
             continue
         appointment = reminder.appointment
         try:
-            queue_notification(
-                session, appointment.survivor, reminder_payload(reminder, now, default_locale), now,
+            rows += outbox_rows(
+                phones[appointment.survivor_id], reminder_payload(reminder, now, default_locale), now,
                 ttl=MAX_TTL, urgency="high" if reminder.offset <= timedelta(hours=2) else "normal",
                 # The TTL counts down to the start on every try; a newer reminder replaces an undelivered older one.
                 expires_at=appointment.starts_at, topic=f"reminder-{appointment.id}",
-                subscriptions=phones[appointment.survivor_id],
             )
             counts["sent"] += 1
         except Exception:  # one bad reminder must not stop the others
             log.exception("reminder %s failed", reminder.id)
             session.execute(update(AppointmentReminder).where(AppointmentReminder.id == reminder.id).values(status="failed"))
             counts["failed"] += 1
+    queue_rows(session, rows)
     session.commit()
     return counts
 
 
 def send_due_reminders(
-    session, now: datetime, limit: int = BATCH, default_locale: str = "sq", lease: timedelta = LEASE, budget: float = ROUND_SECONDS
+    session, now: datetime, limit: int = REMINDER_BATCH, default_locale: str = "sq", lease: timedelta = LEASE, budget: float = ROUND_SECONDS
 ) -> dict[str, int]:
     """Claim the reminders that are due and queue their neutral push; safe in several workers at once.
 

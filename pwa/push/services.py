@@ -7,7 +7,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from ..jobs import BATCH, LEASE, claim, renew
@@ -20,6 +20,8 @@ log = logging.getLogger("dera.push")
 THREADS = 8
 # A round keeps taking full batches for up to this many seconds, then lets the other tasks run.
 ROUND_SECONDS = 10.0
+# Answers from the push services are written at least this often (seconds).
+RECORD_EVERY = 0.25
 
 # Waits before each retry when the push service is busy or down; then the message fails.
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=2)]
@@ -73,17 +75,28 @@ def queue_notification(
     try); ``topic``: a newer message with the same topic replaces an undelivered older one;
     ``subscriptions``: the owner's subscriptions when the caller has loaded them already.
     """
-    data = sender.encode_payload(payload)
     if subscriptions is None:
         subscriptions = subscriptions_of(session, owner)
-    session.add_all(
-        PushMessage(
-            subscription=subscription, payload=data, ttl=ttl, urgency=urgency, created_at=now, next_attempt_at=now,
-            expires_at=expires_at, topic=topic,
-        )
+    rows = outbox_rows(subscriptions, payload, now, ttl, urgency, expires_at, topic)
+    session.add_all(PushMessage(subscription=subscription, **row) for subscription, row in zip(subscriptions, rows))
+    return len(rows)
+
+
+def outbox_rows(subscriptions, payload: dict, now: datetime, ttl: int = 3600, urgency: str = "normal",
+                expires_at: datetime | None = None, topic: str | None = None) -> list[dict]:
+    """The outbox rows of one notification to each of ``subscriptions``, for ``queue_rows``."""
+    data = sender.encode_payload(payload)
+    return [
+        {"subscription_id": subscription.id, "payload": data, "ttl": ttl, "urgency": urgency, "created_at": now,
+         "next_attempt_at": now, "expires_at": expires_at, "topic": topic}
         for subscription in subscriptions
-    )
-    return len(subscriptions)
+    ]
+
+
+def queue_rows(session, rows: list[dict]) -> None:
+    """Put many outbox rows in at once (one statement), in the caller's transaction."""
+    if rows:
+        session.execute(insert(PushMessage), rows)
 
 
 @dataclass(frozen=True)
@@ -174,10 +187,12 @@ def deliver_due_messages(
 ) -> dict[str, int]:
     """Send the queued messages that are due; safe to run in several processes at once.
 
-    Each batch is claimed small, sent from a few threads at once, and its claim
-    renewed while sends are still out, so no other worker takes it over; what
-    the push services answered is committed as it comes. Full batches follow
-    one another at once, for up to ``budget`` seconds.
+    Messages are claimed in small batches and sent from a few threads; the next
+    batch is claimed as soon as fewer sends than threads are out, so the threads
+    never wait on the database. What the push services answer is committed as it
+    comes, and the claims still out are renewed every third of the lease, so no
+    other worker takes them over while this one lives. Claiming stops when a
+    batch comes back short or after ``budget`` seconds.
     """
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
@@ -185,32 +200,40 @@ def deliver_due_messages(
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
     send = _safe(send)
     renew_every = (lease / 3).total_seconds()
-    started = time.monotonic()
+    started = renewed = time.monotonic()
+    out: dict = {}  # future -> (message, the claim's token)
+    answered: list = []  # (message, result) not yet written
+    more, written = True, time.monotonic()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
         while True:
-            batch = claim(session, PushMessage, due, now, limit, lease, options=[joinedload(PushMessage.subscription)])
-            if not batch:
+            if more and len(out) < threads:
+                batch = claim(session, PushMessage, due, now, limit, lease, options=[joinedload(PushMessage.subscription)])
+                more = len(batch) == limit and time.monotonic() - started < budget
+                ready = [(message.id, message.claimed_by, _outgoing(message, now)) for message in batch]
+                expired = [message_id for message_id, _, item in ready if item is None]
+                _settle(session, expired, status="expired")
+                counts["expired"] += len(expired)
+                session.commit()
+                for _, token, item in ready:
+                    if item is not None:
+                        future = pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic)
+                        out[future] = (item, token)
+                if more and len(out) < threads:
+                    continue
+            if not out and not answered:
                 break
-            token = batch[0].claimed_by
-            ready = [(message.id, _outgoing(message, now)) for message in batch]
-            expired = [message_id for message_id, item in ready if item is None]
-            _settle(session, expired, status="expired")
-            counts["expired"] += len(expired)
-            session.commit()
-            pending = {
-                pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic): item
-                for _, item in ready if item is not None
-            }
-            outgoing, renewed = dict(pending), time.monotonic()
-            while pending:
-                done, pending = wait(pending, timeout=renew_every, return_when=FIRST_COMPLETED)
-                _record(session, [(outgoing[future], future.result()) for future in done], now, counts)
-                session.commit()  # what was sent is recorded at once: a crash now sends little again
-                if pending and time.monotonic() - renewed >= renew_every:
-                    renew(session, PushMessage, token, now + timedelta(seconds=time.monotonic() - started))
-                    renewed = time.monotonic()
-            if len(batch) < limit or time.monotonic() - started > budget:
-                break
+            if out:
+                done, _ = wait(out, timeout=renew_every, return_when=FIRST_COMPLETED)
+                answered += [(out.pop(future)[0], future.result()) for future in done]
+            # What was sent is recorded within a moment (a crash then sends little again), a
+            # handful of answers per transaction so that workers do not queue for the write lock.
+            if answered and (not out or len(answered) >= threads or time.monotonic() - written >= RECORD_EVERY):
+                _record(session, answered, now, counts)
+                session.commit()
+                answered, written = [], time.monotonic()
+            if out and time.monotonic() - renewed >= renew_every:
+                renew(session, PushMessage, {token for _, token in out.values()}, now + timedelta(seconds=time.monotonic() - started))
+                renewed = time.monotonic()
     return counts
 
 

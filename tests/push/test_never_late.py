@@ -179,17 +179,20 @@ def test_a_sigkilled_workers_messages_are_taken_over_once_its_lease_runs_out(app
         }
         takeover = min(at for message_id, at in arrivals.items() if message_id in held) - killed_at
         print(f"takeover after SIGKILL: {takeover:.1f} s (lease {lease} s, interval {interval} s)")
-        assert takeover <= lease + interval + 3
+        # The other worker takes them at its next claim: once the lease has run out, and once it
+        # has (nearly) sent the batch it holds itself (20 messages at 0.4 s from 2 threads).
+        assert lease - 2 <= takeover <= lease + interval + jobs.BATCH * push_service.delay / 2 + 3
         assert _wait(lambda: set(range(40)) <= {m["n"] for m in subscribed.messages()}, 60)
     finally:
         for process in (doomed, survivor):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-    # At least once across a crash: only what was in flight when it died may have gone twice,
-    # and the notification's tag (its message id) makes the phone show it once.
+    # At least once across a crash: only what was in flight or not yet written when it died may
+    # have gone twice (at most one answer per thread of each), and the notification's tag (its
+    # message id) makes the phone show it once.
     ids = _delivered_ids(subscribed)
-    assert len(ids) - len(set(ids)) <= 2
+    assert len(ids) - len(set(ids)) <= 2 * 2
 
 
 # What the phone shows once ----------------------------------------------------------------
