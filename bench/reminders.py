@@ -211,8 +211,10 @@ class Bench:
                 db.session.add(appointment)
                 sync_reminders(db.session, appointment, [timedelta(hours=2)], now - timedelta(days=1))
                 made.append((appointment, n % len(people)))
-            db.session.commit()
-            return {appointment.id: phone for appointment, phone in made}
+            db.session.flush()
+            due = {appointment.id: phone for appointment, phone in made}  # read before the commit expires them
+            db.session.commit()  # the reminders fall due now: the clock starts when this returns
+            return due
 
     def heartbeats(self) -> set[str]:
         from sqlalchemy import select

@@ -206,12 +206,6 @@ def test_every_message_carries_its_id_and_a_topic(app, people, subscribed):
     assert topics == {message_id: f"m{message_id}" for message_id in ids}
 
 
-def test_the_service_worker_shows_each_message_under_its_tag():
-    script = (ROOT / "pwa" / "templates" / "shell" / "sw.js").read_text()
-    push_handler = script.split('self.addEventListener("push"', 1)[1].split("});", 1)[0]
-    assert 'data.tag || (data.id ? "dera-" + data.id' in push_handler and "tag: tag" in push_handler
-
-
 # Never late -------------------------------------------------------------------------------
 
 def test_the_ttl_counts_down_to_the_moment_it_is_useless_on_every_try(app, people, subscribed):
