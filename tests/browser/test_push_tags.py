@@ -1,10 +1,22 @@
 """A notification delivered twice is shown once: the service worker tags it with its message id."""
 import json
 
+import pytest
+
 from tests.browser.test_shell import controlled, people, until  # noqa: F401 (people is a fixture)
 from tests.browser.test_foundation import bind_phone, unlock
 
 SHOWN = "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.map(x => ({tag: x.tag, body: x.body})))"
+
+
+@pytest.fixture
+def unlocked(phone, people):  # noqa: F811
+    """Lulja's phone, unlocked, its page controlled by the service worker, notifications allowed."""
+    phone.context.grant_permissions(["notifications"])
+    bind_phone(phone, people[2])
+    unlock(phone)
+    controlled(phone.page)
+    return phone
 
 
 def _push_sender(phone):
@@ -27,13 +39,9 @@ def _push_sender(phone):
     return deliver
 
 
-def test_a_message_delivered_twice_shows_one_notification(phone, people):  # noqa: F811
-    phone.context.grant_permissions(["notifications"])
-    bind_phone(phone, people[2])
-    unlock(phone)
-    page = phone.page
-    controlled(page)
-    deliver = _push_sender(phone)
+def test_a_message_delivered_twice_shows_one_notification(unlocked):
+    page = unlocked.page
+    deliver = _push_sender(unlocked)
     message = {"title": "Dera", "body": "Ke një kujtesë", "url": "/appointments", "id": 41}
     deliver(message)
     until(page, f"async () => (await {SHOWN}).length === 1")
@@ -45,13 +53,9 @@ def test_a_message_delivered_twice_shows_one_notification(phone, people):  # noq
     assert shown == [{"tag": "dera-41", "body": "Ke një kujtesë"}, {"tag": "dera-42", "body": "Kujtesë tjetër"}]
 
 
-def test_a_notifications_own_tag_wins_so_a_newer_reminder_replaces_the_older(phone, people):  # noqa: F811
-    phone.context.grant_permissions(["notifications"])
-    bind_phone(phone, people[2])
-    unlock(phone)
-    page = phone.page
-    controlled(page)
-    deliver = _push_sender(phone)
+def test_a_notifications_own_tag_wins_so_a_newer_reminder_replaces_the_older(unlocked):
+    page = unlocked.page
+    deliver = _push_sender(unlocked)
     deliver({"title": "Dera", "body": "nesër", "tag": "reminder-5", "id": 1})
     until(page, f"async () => (await {SHOWN}).length === 1")
     deliver({"title": "Dera", "body": "sot", "tag": "reminder-5", "id": 2})

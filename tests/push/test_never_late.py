@@ -21,14 +21,6 @@ from pwa.push.keys import load_vapid
 from tests.conftest import ROOT
 
 
-@pytest.fixture
-def subscribed(app, people, push_service):
-    browser = push_service.browser()
-    services.save_subscription(db.session, people.lulja, browser.endpoint, browser.p256dh, browser.auth_b64, utcnow())
-    db.session.commit()
-    return browser
-
-
 def _deliver(app, at=None, **options):
     vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
     return services.deliver_due_messages(db.session, at or utcnow(), vapid, "mailto:test@dera.invalid", **options)
