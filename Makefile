@@ -3,7 +3,7 @@
 #   make test   install (system packages too) and run the whole test suite,
 #               on SQLite and then on a throwaway PostgreSQL server
 # Also: make test-browser, make test-postgres, make translations, make bench, make bench-help,
-#       make bench-pages, make bench-growth, make bench-startup.
+#       make bench-pages, make bench-growth, make bench-startup, make bench-reminders.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 .PHONY: run test test-browser test-postgres install venv catalogs translations \
-	bench bench-help bench-pages bench-growth bench-startup lighthouse system-packages
+	bench bench-help bench-pages bench-growth bench-startup bench-reminders lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
 
@@ -129,6 +129,10 @@ bench-growth: $(STAMP) catalogs
 # What one app process costs before it serves, against a bare Flask app.
 bench-startup: $(STAMP) catalogs
 	$(PY) -m bench.startup
+# Reminders dispatched by 1 and 2 worker processes against a bare pywebpush loop, to a local push
+# service, in one run; duplicates and misses counted (DATABASE_URL for PostgreSQL; it keeps its data).
+bench-reminders: $(STAMP) catalogs
+	$(PY) -m bench.reminders
 
 # Lighthouse (npm, into bench/node_modules) on the survivor pages, with Debian's Chromium.
 lighthouse: system-packages $(STAMP) catalogs

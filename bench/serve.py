@@ -102,8 +102,9 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                if requests.get(f"{self.url}{self.ready}", timeout=1).status_code == 200:
-                    return
+                # Any answer means gunicorn serves (without a worker, /healthz answers 503).
+                requests.get(f"{self.url}{self.ready}", timeout=1)
+                return
             except requests.RequestException:
                 time.sleep(0.1)
         self.kill()

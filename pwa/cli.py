@@ -1,4 +1,4 @@
-"""Commands: ``create-supervisor``, ``demo``, ``purge`` and ``services import|export``."""
+"""Commands: ``create-supervisor``, ``demo``, ``purge``, ``notes rekey`` and ``services import|export``."""
 from __future__ import annotations
 
 import click
@@ -16,6 +16,7 @@ def register(app) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(purge)
     app.cli.add_command(push_group)
+    app.cli.add_command(notes_group)
 
     from .worker import worker_command
 
@@ -95,3 +96,20 @@ def push_keys(force: bool) -> None:
         make_key_file(path)
         click.echo(f"New VAPID private key written to {path} (keep it secret, back it up).")
     click.echo(f"Public key: {public_key(load_vapid(path))}")
+
+
+@click.group("notes")
+def notes_group() -> None:
+    """The encrypted notes: re-encrypt them when the key changes."""
+
+
+@notes_group.command("rekey")
+@click.option("--batch", default=500, show_default=True, help="Rows read and written per transaction.")
+def notes_rekey(batch: int) -> None:
+    """Re-encrypt every encrypted row with the first key of DERA_NOTES_KEY (safe while Dera serves; run again if stopped)."""
+    from .crypto import rekey
+
+    counts = rekey(db.session, db.metadata, batch=batch)
+    for name, count in counts.items():
+        click.echo(f"{name}: {count} re-encrypted")
+    click.echo("Every encrypted row is now under the first key; the other keys can be removed from DERA_NOTES_KEY.")

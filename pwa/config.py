@@ -64,6 +64,8 @@ TILE_ATTRIBUTION = "© OpenStreetMap"
 TILE_ATTRIBUTION_URL = "https://www.openstreetmap.org/copyright"
 # A help request kept on the phone while offline can still be sent this many days later.
 HELP_QUEUE_TOKEN_DAYS = 7
+# The VAPID subject Dera ships with: fine on a laptop, refused by Apple's push service.
+PLACEHOLDER_VAPID_SUBJECT = "mailto:push@dera.invalid"
 
 
 class ConfigError(RuntimeError):
@@ -100,6 +102,28 @@ def _fernet_key() -> str:
     from cryptography.fernet import Fernet
 
     return Fernet.generate_key().decode()
+
+
+def _list(value: str | None) -> list[str]:
+    """A list setting: items separated by commas or spaces."""
+    return [item for item in (value or "").replace(",", " ").split() if item]
+
+
+def placeholder_vapid_subject(subject: str) -> bool:
+    """True for a subject push services refuse: the shipped one, or an address at a reserved domain."""
+    domain = subject.rsplit("@", 1)[-1].split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    reserved = domain in ("localhost", "") or domain.endswith((".invalid", ".test", ".example", ".localhost", "example.com", "example.org"))
+    return subject == PLACEHOLDER_VAPID_SUBJECT or not subject.startswith(("mailto:", "https://")) or reserved
+
+
+def check_production(config: dict) -> None:
+    """Refuse to start in production with a setting that would fail the people relying on Dera."""
+    if placeholder_vapid_subject(config["VAPID_SUBJECT"]):
+        raise ConfigError(
+            f"Dera will not start in production with the VAPID subject {config['VAPID_SUBJECT']!r}: Apple's push "
+            "service refuses it and iPhones would get no reminders. Set DERA_VAPID_SUBJECT to a mailto: address "
+            "or https: page of the organisation that push services can reach (see README.md, Settings)."
+        )
 
 
 def load_config(instance_path: str, test_config: dict | None = None) -> dict:
@@ -145,7 +169,11 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "HSTS": production,
         # Web push: the VAPID private key lives in a file outside the database.
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),
-        "VAPID_SUBJECT": env.get("DERA_VAPID_SUBJECT", "mailto:push@dera.invalid"),
+        "VAPID_SUBJECT": env.get("DERA_VAPID_SUBJECT", PLACEHOLDER_VAPID_SUBJECT),
+        # The worker: seconds between rounds, how long a claim lasts unrenewed, sends in flight at once.
+        "WORKER_INTERVAL": float(env.get("DERA_WORKER_INTERVAL", "15")),
+        "WORKER_LEASE_SECONDS": int(env.get("DERA_WORKER_LEASE_SECONDS", "30")),
+        "PUSH_THREADS": int(env.get("DERA_PUSH_THREADS", "8")),
         # The national emergency and help lines shown on Contacts: a file the organisation can edit.
         "NATIONAL_LINES_FILE": env.get("DERA_NATIONAL_LINES_FILE") or str(PROJECT_ROOT / "pwa" / "data" / "national_lines.json"),
         # None: argon2-cffi's recommended parameters (RFC 9106, low memory).
@@ -166,8 +194,13 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
                 + " (at least 32 characters; see README.md, Deploying)."
             )
     config["SECRET_KEY"] = secret_key or _instance_secret(instance, "secret_key", lambda: secrets.token_urlsafe(48))
+    # Earlier session keys, still accepted while they are phased out (the newest first).
+    config["SECRET_KEY_FALLBACKS"] = _list(env.get("DERA_SECRET_KEY_FALLBACKS"))
+    # One Fernet key, or several (the newest first, which encrypts; the others still decrypt).
     config["NOTES_KEY"] = notes_key or _instance_secret(instance, "notes_key", _fernet_key)
 
     if test_config:
         config.update(test_config)
+    if production:
+        check_production(config)
     return config

@@ -1,10 +1,15 @@
 """Claiming work safely when several worker processes run at once.
 
-A row is claimed by writing a random token into ``claimed_by`` in one UPDATE.
-On PostgreSQL the rows are picked with ``FOR UPDATE SKIP LOCKED``, so workers
-never wait on each other; on SQLite the single UPDATE statement takes the
-database's write lock, so two workers cannot claim the same row. A claim older
-than the lease (a worker that died mid-way) can be taken over.
+A claim writes a random token into ``claimed_by`` and the time into
+``claimed_at``. The ids are selected first and then exactly those rows are
+updated, so a claim never takes more than it asked for: on PostgreSQL the
+select holds them with ``FOR UPDATE SKIP LOCKED`` (workers never wait on each
+other); on SQLite the update repeats the claimable condition, so of two workers
+that picked the same id only the first gets it.
+
+Claims are small and short-lived: a worker renews its claim (``renew``) while
+it works through a batch, and a claim not renewed for ``LEASE`` belongs to a
+worker that died, so another worker takes the rows over within a minute.
 """
 from __future__ import annotations
 
@@ -13,20 +18,44 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
-LEASE = timedelta(minutes=5)
+# A claim not renewed for this long is taken over (the worker that made it died).
+LEASE = timedelta(seconds=30)
+# A worker renews its claims this often while it works.
+RENEW_EVERY = LEASE / 3
+# Rows per claim: small, so a dead worker holds little and others share the work.
+BATCH = 20
 
 
-def claim(session, model, condition, now: datetime, limit: int = 50, lease: timedelta = LEASE) -> list:
-    """Claim up to ``limit`` rows of ``model`` matching ``condition``; return them."""
+def claimable(model, condition, now: datetime, lease: timedelta = LEASE):
+    """``condition``, and not claimed by a worker that is still alive."""
+    return and_(condition, or_(model.claimed_at.is_(None), model.claimed_at < now - lease))
+
+
+def claim(session, model, condition, now: datetime, limit: int = BATCH, lease: timedelta = LEASE, options=()) -> list:
+    """Claim up to ``limit`` rows of ``model`` matching ``condition``; return them, loaded with ``options``."""
     session.commit()  # start from a fresh transaction, holding no read lock
     token = secrets.token_hex(10)
-    claimable = and_(condition, or_(model.claimed_at.is_(None), model.claimed_at < now - lease))
-    candidates = select(model.id).where(claimable).order_by(model.id).limit(limit).with_for_update(skip_locked=True)
+    free = claimable(model, condition, now, lease)
+    ids = list(session.scalars(select(model.id).where(free).order_by(model.id).limit(limit).with_for_update(skip_locked=True)))
+    if not ids:
+        session.commit()
+        return []
     session.execute(
         update(model)
-        .where(model.id.in_(candidates.scalar_subquery()), claimable)
+        .where(model.id.in_(ids), free)
         .values(claimed_by=token, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     session.commit()
-    return list(session.scalars(select(model).where(model.claimed_by == token).order_by(model.id)))
+    query = select(model).where(model.claimed_by == token).order_by(model.id).options(*options)
+    return list(session.scalars(query).unique())
+
+
+def renew(session, model, tokens, now: datetime) -> int:
+    """Extend the claims ``tokens`` (one or several) hold, on the rows they still hold; how many rows that is."""
+    tokens = [tokens] if isinstance(tokens, str) else list(tokens)
+    result = session.execute(
+        update(model).where(model.claimed_by.in_(tokens)).values(claimed_at=now).execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount

@@ -1,20 +1,34 @@
 """The worker: ``flask --app pwa worker`` runs the background tasks in a loop.
 
 Every task is safe to run in several worker processes at once (see
-``pwa/jobs.py``). Features add their task to ``TASKS``.
+``pwa/jobs.py``). Features add their task to ``TASKS``. After each round the
+worker records a heartbeat (``/healthz`` reads it) and logs one line of counts:
+never an address, a message body or a note.
 """
 from __future__ import annotations
 
+import json
 import logging
+import math
+import os
+import secrets
+import socket
 import time
+from datetime import timedelta
 
 import click
 from flask import current_app
+from sqlalchemy import delete, update
 
 from .clock import now
 from .extensions import db
+from .models import WorkerHeartbeat
 
 log = logging.getLogger("dera.worker")
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["WORKER_LEASE_SECONDS"])
 
 
 def deliver_push(session, at):
@@ -23,14 +37,17 @@ def deliver_push(session, at):
     from .push.services import deliver_due_messages
 
     config = current_app.config
-    return deliver_due_messages(session, at, load_vapid(config["VAPID_PRIVATE_KEY_FILE"]), config["VAPID_SUBJECT"])
+    vapid = load_vapid(config["VAPID_PRIVATE_KEY_FILE"])
+    return deliver_due_messages(session, at, vapid, config["VAPID_SUBJECT"], lease=_lease(), threads=config["PUSH_THREADS"])
 
 
 def send_reminders(session, at):
     """Queue the push reminders of appointments that are due."""
     from .appointments.services import send_due_reminders
 
-    return send_due_reminders(session, at, default_locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+    return send_due_reminders(session, at, default_locale=current_app.config["BABEL_DEFAULT_LOCALE"], lease=_lease())
+
+
 def escalate_help(session, at):
     """Send help requests nobody saw in time to the duty queue."""
     from .help.services import escalate_overdue_requests
@@ -45,6 +62,8 @@ def purge(session, at):
 
     counts = purge_expired_records(session, at, current_app.config["AUDIT_RETENTION_DAYS"])
     counts["push_messages"] = purge_old_messages(session, at)
+    # A worker that has not beaten for a day is gone (stopped or replaced); forget it.
+    counts["heartbeats"] = session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < at - timedelta(days=1))).rowcount
     session.commit()
     return counts
 
@@ -67,14 +86,58 @@ def run_once() -> dict[str, dict]:
     return results
 
 
+def worker_name() -> str:
+    """This process, as the heartbeat names it: host, process id and a random part."""
+    return f"{socket.gethostname()[:20]}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def summary(results: dict[str, dict]) -> str:
+    """The round's counts on one line, leaving out the zeros: ``send_reminders.sent=3 deliver_push.sent=3``."""
+    parts = [f"{task}.{name}={count}" for task, counts in results.items() for name, count in counts.items() if count]
+    return " ".join(parts) or "nothing to do"
+
+
+def beat(session, name: str, interval: int, results: dict[str, dict], seconds: float) -> None:
+    """Record that this worker finished a round, with its counts (no personal data)."""
+    at = now()
+    last_round = json.dumps({"seconds": round(seconds, 3), **results}, separators=(",", ":"))[:2000]
+    changed = session.execute(
+        update(WorkerHeartbeat).where(WorkerHeartbeat.worker == name)
+        .values(beat_at=at, rounds=WorkerHeartbeat.rounds + 1, interval_seconds=interval, last_round=last_round)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        session.add(WorkerHeartbeat(worker=name, started_at=at, beat_at=at, rounds=1, interval_seconds=interval, last_round=last_round))
+    session.commit()
+
+
+def run_round(name: str, interval: float) -> dict[str, dict]:
+    """One round: every task, then the heartbeat and the log line."""
+    started = time.monotonic()
+    results = run_once()
+    seconds = time.monotonic() - started
+    try:
+        beat(db.session, name, max(1, math.ceil(interval)), results, seconds)
+    except Exception:  # the database is down: the missing heartbeat is what /healthz reports
+        db.session.rollback()
+        log.exception("worker heartbeat failed")
+    log.info("worker round %.2fs %s", seconds, summary(results))
+    return results
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every task once and stop (for cron or tests).")
-@click.option("--interval", default=15, show_default=True, help="Seconds between rounds.")
-def worker_command(once: bool, interval: int) -> None:
+@click.option("--interval", default=None, type=float, help="Seconds between rounds (default: DERA_WORKER_INTERVAL, 15).")
+def worker_command(once: bool, interval: float | None) -> None:
     """Send push messages and reminders, escalate requests, and purge old records."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log.setLevel(logging.INFO)
+    interval = interval or current_app.config["WORKER_INTERVAL"]
+    name = worker_name()
     while True:
-        results = run_once()
+        results = run_round(name, interval)
         if once:
-            click.echo(" ".join(f"{name}={counts}" for name, counts in results.items()))
+            click.echo(" ".join(f"{task}={counts}" for task, counts in results.items()))
             return
         time.sleep(interval)

@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,7 @@ class Received:
     path: str
     headers: dict
     body: bytes
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -62,7 +64,7 @@ class Browser:
             for r in self.received()
         ]
 
-    def answer_next(self, *statuses: int, retry_after: int | None = None) -> None:
+    def answer_next(self, *statuses: int, retry_after: int | str | None = None) -> None:
         """Make the push service answer the next requests for this browser with these statuses."""
         for status in statuses:
             self.service.answers.setdefault(self.endpoint.rsplit("/", 1)[1], deque()).append((status, retry_after))
@@ -73,6 +75,8 @@ class PushService:
     url: str
     received: list[Received] = field(default_factory=list)
     answers: dict = field(default_factory=dict)
+    # Seconds to wait before answering each message: a slow push service.
+    delay: float = 0.0
 
     def browser(self) -> Browser:
         token = _b64(os.urandom(12))
@@ -85,6 +89,8 @@ def start() -> tuple[PushService, ThreadingHTTPServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if service.delay:
+                time.sleep(service.delay)
             service.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             queue = service.answers.get(self.path.rsplit("/", 1)[1])
             status, retry_after = queue.popleft() if queue else (201, None)

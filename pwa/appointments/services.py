@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from flask_babel import force_locale, gettext
-from sqlalchemy import and_, delete, exists, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.orm import joinedload
 
 from ..access import visible_survivors
-from ..jobs import claim
-from ..models import Appointment, AppointmentReminder, Organisation, Staff, Survivor
-from ..push.services import queue_notification
+from ..jobs import LEASE, claim
+from ..models import Appointment, AppointmentReminder, Organisation, PushSubscription, Staff, Survivor
+from ..push.services import ROUND_SECONDS, outbox_rows, queue_notification, queue_rows
 
 log = logging.getLogger("dera.appointments")
 
@@ -206,67 +207,105 @@ def reminder_payload(reminder: AppointmentReminder, now: datetime, default_local
     }
 
 
-def _why_skip(session, reminder: AppointmentReminder, now: datetime) -> str | None:
+def _why_skip(reminder: AppointmentReminder, now: datetime) -> str | None:
+    """Why this reminder must not go now, or None (the appointment's reminders are loaded with it)."""
     appointment = reminder.appointment
     if appointment.is_cancelled or appointment.cant_come:
         return "not on"
     if now - reminder.due_at > reminder.offset:
         return "too late"
-    later = aliased(AppointmentReminder)
-    superseded = session.scalar(
-        select(
-            exists().where(
-                later.appointment_id == reminder.appointment_id,
-                later.offset_minutes < reminder.offset_minutes,
-                later.due_at <= now,
-            )
-        )
-    )
     # Two reminders due at once (the worker was stopped): only the nearer one goes.
-    return "superseded" if superseded else None
+    if any(other.offset_minutes < reminder.offset_minutes and other.due_at <= now for other in appointment.reminders):
+        return "superseded"
+    return None
 
 
-def _finish(session, reminder: AppointmentReminder, token: str, status: str, now: datetime) -> bool:
-    """Record the outcome, unless the appointment changed meanwhile (the claim was cleared)."""
-    result = session.execute(
+def _finish(session, reminder_ids, token: str, status: str, now: datetime) -> set[int]:
+    """Record the outcome of the reminders this claim still holds; the ids it held.
+
+    A reminder whose appointment changed meanwhile had its claim cleared, so it is left alone.
+    """
+    if not reminder_ids:
+        return set()
+    rows = session.execute(
         update(AppointmentReminder)
-        .where(AppointmentReminder.id == reminder.id, AppointmentReminder.claimed_by == token)
+        .where(AppointmentReminder.id.in_(reminder_ids), AppointmentReminder.claimed_by == token)
         .values(status=status, handled_at=now, claimed_by=None, claimed_at=None)
+        .returning(AppointmentReminder.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return set(rows.scalars())
 
 
-def send_due_reminders(session, now: datetime, limit: int = 50, default_locale: str = "sq") -> dict[str, int]:
-    """Claim the reminders that are due and queue their neutral push; safe in several workers at once."""
+# Everything a batch of reminders needs, loaded with the claim in a few queries (not the
+# encrypted title and place, which a reminder never shows).
+_REMINDER_LOAD = (
+    joinedload(AppointmentReminder.appointment).defer(Appointment.title).defer(Appointment.place),
+    joinedload(AppointmentReminder.appointment).selectinload(Appointment.reminders),
+    joinedload(AppointmentReminder.appointment).joinedload(Appointment.survivor).joinedload(Survivor.organisation),
+)
+# Reminders per claim: deciding them is quick database work, so a batch is larger than the push one.
+REMINDER_BATCH = 50
+
+
+def _subscriptions_by_survivor(session, survivor_ids) -> dict[int, list[PushSubscription]]:
+    found: dict[int, list[PushSubscription]] = {survivor_id: [] for survivor_id in survivor_ids}
+    if survivor_ids:
+        for subscription in session.scalars(select(PushSubscription).where(PushSubscription.survivor_id.in_(survivor_ids))):
+            found[subscription.survivor_id].append(subscription)
+    return found
+
+
+def _dispatch_batch(session, batch: list[AppointmentReminder], now: datetime, default_locale: str) -> dict[str, int]:
+    """Decide every reminder of one claimed batch, queue their push, and commit once."""
+    token = batch[0].claimed_by
+    phones = _subscriptions_by_survivor(session, {reminder.appointment.survivor_id for reminder in batch})
+    skip = {reminder.id for reminder in batch if _why_skip(reminder, now) or not phones[reminder.appointment.survivor_id]}
+    going = [reminder for reminder in batch if reminder.id not in skip]
+    skipped = _finish(session, skip, token, "skipped", now)
+    held = _finish(session, [reminder.id for reminder in going], token, "sent", now)
+    counts = {"sent": 0, "skipped": len(skipped), "failed": 0}
+    rows = []
+    for reminder in going:
+        if reminder.id not in held:
+            continue
+        appointment = reminder.appointment
+        try:
+            rows += outbox_rows(
+                phones[appointment.survivor_id], reminder_payload(reminder, now, default_locale), now,
+                ttl=MAX_TTL, urgency="high" if reminder.offset <= timedelta(hours=2) else "normal",
+                # The TTL counts down to the start on every try; a newer reminder replaces an undelivered older one.
+                expires_at=appointment.starts_at, topic=f"reminder-{appointment.id}",
+            )
+            counts["sent"] += 1
+        except Exception:  # one bad reminder must not stop the others
+            log.exception("reminder %s failed", reminder.id)
+            session.execute(update(AppointmentReminder).where(AppointmentReminder.id == reminder.id).values(status="failed"))
+            counts["failed"] += 1
+    queue_rows(session, rows)
+    session.commit()
+    return counts
+
+
+def send_due_reminders(
+    session, now: datetime, limit: int = REMINDER_BATCH, default_locale: str = "sq", lease: timedelta = LEASE, budget: float = ROUND_SECONDS
+) -> dict[str, int]:
+    """Claim the reminders that are due and queue their neutral push; safe in several workers at once.
+
+    Each batch is claimed and loaded in one go and committed once; full batches
+    follow one another at once, for up to ``budget`` seconds.
+    """
     counts = {"sent": 0, "skipped": 0, "failed": 0}
     due = and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
-    for reminder in claim(session, AppointmentReminder, due, now, limit):
-        token = reminder.claimed_by
-        try:
-            if _why_skip(session, reminder, now):
-                outcome = "skipped"
-                _finish(session, reminder, token, outcome, now)
-            else:
-                outcome = "sent"
-                if _finish(session, reminder, token, outcome, now):
-                    appointment = reminder.appointment
-                    ttl = min(MAX_TTL, max(60, int((appointment.starts_at - now).total_seconds())))
-                    urgency = "high" if reminder.offset <= timedelta(hours=2) else "normal"
-                    payload = reminder_payload(reminder, now, default_locale)
-                    if queue_notification(session, appointment.survivor, payload, now, ttl=ttl, urgency=urgency) == 0:
-                        outcome = "skipped"  # reminders are off on all her phones
-                        session.execute(
-                            update(AppointmentReminder).where(AppointmentReminder.id == reminder.id).values(status=outcome)
-                        )
-            session.commit()
-        except Exception:  # one bad reminder must not stop the others
-            session.rollback()
-            log.exception("reminder %s failed", reminder.id)
-            outcome = "failed"
-            _finish(session, reminder, token, outcome, now)
-            session.commit()
-        counts[outcome] += 1
+    started = monotonic()
+    while True:
+        batch = claim(session, AppointmentReminder, due, now, limit, lease, options=_REMINDER_LOAD)
+        if not batch:
+            break
+        for name, value in _dispatch_batch(session, batch, now, default_locale).items():
+            counts[name] += value
+        if len(batch) < limit or monotonic() - started > budget:
+            break
     return counts
 
 

@@ -14,6 +14,7 @@ from ..clock import now
 from ..models import Role, Staff, Survivor, staff_by_username
 from ..help import services as help_services
 from ..help.forms import AwayForm
+from ..push import services as push_services
 from ..security import staff_required, supervisor_required
 from ..cases import services as case_services
 from . import services
@@ -88,7 +89,8 @@ def show_survivor(survivor_id: int):
     appointments = upcoming_for(db.session, survivor, now())
     help_requests = help_services.requests_of(db.session, survivor)
     return render_template(
-        "console/survivor.html", survivor=survivor, appointments=appointments, help_requests=help_requests, at=now()
+        "console/survivor.html", survivor=survivor, appointments=appointments, help_requests=help_requests, at=now(),
+        push_refused=push_services.push_refused(db.session, survivor),
     )
 
 

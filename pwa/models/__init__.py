@@ -14,7 +14,7 @@ from .directory import (
 )
 from .help import HelpRequest
 from .organisation import Organisation, default_organisation
-from .push import PushMessage, PushSubscription
+from .push import PushMessage, PushSubscription, WorkerHeartbeat
 from .people import Account, Device, EnrolmentCode, RecoveryCode, Role, Staff, Survivor, staff_by_username
 from .rota import DutyException, DutyShift
 from .plan import CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Step
@@ -46,6 +46,7 @@ __all__ = [
     "Organisation",
     "PushMessage",
     "PushSubscription",
+    "WorkerHeartbeat",
     "Plan",
     "PlanAgreement",
     "RecoveryCode",

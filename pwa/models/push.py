@@ -1,4 +1,4 @@
-"""Web push: the subscriptions of people's devices, and the outbox of messages to send."""
+"""Web push: the subscriptions of people's devices, the outbox of messages to send, the worker's heartbeat."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,6 +25,10 @@ class PushSubscription(db.Model):
     auth: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the push service refuses this subscription (403: it does not accept our VAPID
+    # subject or key), so a supervisor sees that the phone gets no notifications; cleared on success.
+    problem: Mapped[str | None] = mapped_column(String(20))
+    problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     messages: Mapped[list["PushMessage"]] = relationship(back_populates="subscription", cascade="all, delete-orphan", passive_deletes=True)
 
@@ -37,7 +41,11 @@ class PushMessage(db.Model):
     """A notification waiting to be sent to one subscription (the outbox).
 
     It is written in the same transaction as what it announces, and the worker
-    sends it, retrying with backoff when the push service is busy.
+    sends it, retrying with backoff when the push service is busy. A message that
+    is useless after a moment (a reminder after the appointment starts) has
+    ``expires_at``: its TTL is recomputed on every try and past that moment it is
+    dropped (status ``expired``), never sent. ``topic`` lets the push service
+    replace an undelivered older message with the same topic.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,5 +61,23 @@ class PushMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status_code: Mapped[int | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    topic: Mapped[str | None] = mapped_column(String(32))
 
     subscription: Mapped[PushSubscription] = relationship(back_populates="messages")
+
+
+class WorkerHeartbeat(db.Model):
+    """One row per worker process: when it last finished a round, and what that round did.
+
+    ``/healthz`` reads the newest ``beat_at`` to tell whether the worker runs.
+    It holds counts only, nothing about any person.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker: Mapped[str] = mapped_column(String(40), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    rounds: Mapped[int] = mapped_column(default=0)
+    interval_seconds: Mapped[int] = mapped_column(default=15)
+    last_round: Mapped[str] = mapped_column(Text, default="")

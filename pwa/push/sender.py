@@ -1,24 +1,31 @@
 """The one seam to the push services: pywebpush, with its answers turned into outcomes.
 
 404 and 410 mean the subscription is gone; 429 and 5xx (and network errors)
-mean try again later; anything else is a failure that retrying will not fix.
+mean try again later; 403 means the push service refuses us for this
+subscription (Apple does so for a placeholder VAPID subject); anything else is
+a failure that retrying will not fix.
 """
 from __future__ import annotations
 
 import enum
 import json
+import threading
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 import requests
 from pywebpush import WebPushException, webpush
 
-# RFC 8291 with aes128gcm leaves 3,993 bytes of plaintext in a 4,096-byte message.
-MAX_PAYLOAD_BYTES = 3993
+# RFC 8291 with aes128gcm leaves 3,993 bytes of plaintext in a 4,096-byte message,
+# less the room kept for the message id added when it is sent.
+MAX_PAYLOAD_BYTES = 3993 - 32
 
 
 class Outcome(enum.Enum):
     SENT = "sent"
     GONE = "gone"
+    REFUSED = "refused"
     RETRY = "retry"
     FAILED = "failed"
 
@@ -28,6 +35,16 @@ class Result:
     outcome: Outcome
     status_code: int | None = None
     retry_after: int | None = None
+
+
+_local = threading.local()
+
+
+def _http() -> requests.Session:
+    """This thread's HTTP session, so that posts to the same push service reuse a connection."""
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
 
 
 class PayloadTooLarge(ValueError):
@@ -42,13 +59,38 @@ def encode_payload(payload: dict) -> str:
     return text
 
 
+def with_id(data: str, message_id: int) -> str:
+    """The payload with the message's id, which the service worker uses as the notification's tag."""
+    return json.dumps({**json.loads(data), "id": message_id}, ensure_ascii=False, separators=(",", ":"))
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> int | None:
+    """``Retry-After`` as seconds from now: given as seconds or as an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0, int((when - (now or datetime.now(timezone.utc))).total_seconds()))
+
+
 def _retry_after(response) -> int | None:
-    value = response.headers.get("Retry-After") if response is not None else None
-    return int(value) if value and value.isdigit() else None
+    return retry_after_seconds(response.headers.get("Retry-After")) if response is not None else None
 
 
-def send(subscription_info: dict, data: str, vapid, subject: str, ttl: int, urgency: str, timeout: float = 10) -> Result:
+def send(
+    subscription_info: dict, data: str, vapid, subject: str, ttl: int, urgency: str, topic: str | None = None, timeout: float = 10
+) -> Result:
     """Encrypt ``data`` (aes128gcm) and post it to the subscription's push service."""
+    headers = {"Urgency": urgency}
+    if topic:
+        headers["Topic"] = topic  # RFC 8030 §5.4: replaces an undelivered message with the same topic
     try:
         response = webpush(
             subscription_info,
@@ -57,14 +99,17 @@ def send(subscription_info: dict, data: str, vapid, subject: str, ttl: int, urge
             vapid_claims={"sub": subject},  # a fresh dict each call: pywebpush writes aud and exp into it
             content_encoding="aes128gcm",
             ttl=ttl,
-            headers={"Urgency": urgency},
+            headers=headers,
             timeout=timeout,
+            requests_session=_http(),
         )
     except WebPushException as error:
         response = error.response
         code = response.status_code if response is not None else None
         if code in (404, 410):
             return Result(Outcome.GONE, code)
+        if code == 403:
+            return Result(Outcome.REFUSED, code)
         if code is None or code == 429 or code >= 500:
             return Result(Outcome.RETRY, code, _retry_after(response))
         return Result(Outcome.FAILED, code)

@@ -1,13 +1,27 @@
 """Push subscriptions and the outbox: subscribe, queue a notification, deliver what is due."""
 from __future__ import annotations
 
+import logging
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.orm import joinedload
 
-from ..jobs import claim
+from ..jobs import BATCH, LEASE, claim, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
+
+log = logging.getLogger("dera.push")
+
+# Sends in flight at once per worker process: the push library blocks on the network.
+THREADS = 8
+# A round keeps taking full batches for up to this many seconds, then lets the other tasks run.
+ROUND_SECONDS = 10.0
+# Answers from the push services are written at least this often (seconds).
+RECORD_EVERY = 0.25
 
 # Waits before each retry when the push service is busy or down; then the message fails.
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=2)]
@@ -21,6 +35,11 @@ def _owned_by(owner):
 
 def subscriptions_of(session, owner) -> list[PushSubscription]:
     return list(session.scalars(select(PushSubscription).where(_owned_by(owner))))
+
+
+def push_refused(session, owner) -> bool:
+    """Whether a push service refuses one of ``owner``'s browsers (staff see it on her page)."""
+    return session.scalar(select(func.count(PushSubscription.id)).where(_owned_by(owner), PushSubscription.problem.is_not(None))) > 0
 
 
 def save_subscription(session, owner, endpoint: str, p256dh: str, auth: str, now: datetime) -> PushSubscription:
@@ -46,46 +65,188 @@ def remove_subscription(session, owner, endpoint: str) -> bool:
     return result.rowcount > 0
 
 
-def queue_notification(session, owner, payload: dict, now: datetime, ttl: int = 3600, urgency: str = "normal") -> int:
-    """Put a notification for each of ``owner``'s browsers in the outbox, in the caller's transaction."""
+def queue_notification(
+    session, owner, payload: dict, now: datetime, ttl: int = 3600, urgency: str = "normal",
+    expires_at: datetime | None = None, topic: str | None = None, subscriptions=None,
+) -> int:
+    """Put a notification for each of ``owner``'s browsers in the outbox, in the caller's transaction.
+
+    ``expires_at``: the moment it becomes useless (its TTL then counts down to it on every
+    try); ``topic``: a newer message with the same topic replaces an undelivered older one;
+    ``subscriptions``: the owner's subscriptions when the caller has loaded them already.
+    """
+    if subscriptions is None:
+        subscriptions = subscriptions_of(session, owner)
+    rows = outbox_rows(subscriptions, payload, now, ttl, urgency, expires_at, topic)
+    session.add_all(PushMessage(subscription=subscription, **row) for subscription, row in zip(subscriptions, rows))
+    return len(rows)
+
+
+def outbox_rows(subscriptions, payload: dict, now: datetime, ttl: int = 3600, urgency: str = "normal",
+                expires_at: datetime | None = None, topic: str | None = None) -> list[dict]:
+    """The outbox rows of one notification to each of ``subscriptions``, for ``queue_rows``."""
     data = sender.encode_payload(payload)
-    subscriptions = subscriptions_of(session, owner)
-    for subscription in subscriptions:
-        session.add(PushMessage(subscription=subscription, payload=data, ttl=ttl, urgency=urgency, created_at=now, next_attempt_at=now))
-    return len(subscriptions)
+    return [
+        {"subscription_id": subscription.id, "payload": data, "ttl": ttl, "urgency": urgency, "created_at": now,
+         "next_attempt_at": now, "expires_at": expires_at, "topic": topic}
+        for subscription in subscriptions
+    ]
 
 
-def deliver_due_messages(session, now: datetime, vapid, subject: str, send=sender.send, limit: int = 50) -> dict[str, int]:
-    """Send the queued messages that are due; safe to run in several processes at once."""
-    counts = {outcome.value: 0 for outcome in sender.Outcome}
+def queue_rows(session, rows: list[dict]) -> None:
+    """Put many outbox rows in at once (one statement), in the caller's transaction."""
+    if rows:
+        session.execute(insert(PushMessage), rows)
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """What one send needs, copied out of the database so the sending threads never touch it."""
+
+    id: int
+    subscription_id: int
+    info: dict
+    data: str
+    ttl: int
+    urgency: str
+    topic: str
+    attempts: int
+
+
+def _outgoing(message: PushMessage, now: datetime) -> _Outgoing | None:
+    """The message ready to send at ``now``, or None when it has expired."""
+    ttl = message.ttl
+    if message.expires_at is not None:
+        left = int((message.expires_at - now).total_seconds())
+        if left <= 0:
+            return None
+        ttl = min(ttl, left)
+    subscription = message.subscription
+    return _Outgoing(
+        message.id, subscription.id, subscription.info(), sender.with_id(message.payload, message.id), ttl, message.urgency,
+        message.topic or f"m{message.id}", message.attempts,
+    )
+
+
+def _settle(session, message_ids, **values) -> None:
+    if message_ids:
+        session.execute(
+            update(PushMessage).where(PushMessage.id.in_(message_ids))
+            .values(claimed_by=None, claimed_at=None, **values).execution_options(synchronize_session=False)
+        )
+
+
+def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: datetime, counts: dict[str, int]) -> None:
+    """Write what the push services answered: the usual case (sent) in two statements for the lot."""
+    sent = [(item, result) for item, result in results if result.outcome is sender.Outcome.SENT]
+    if sent:
+        for code in {result.status_code for _, result in sent}:
+            ids = [item.id for item, result in sent if result.status_code == code]
+            _settle(session, ids, status="sent", sent_at=now, attempts=PushMessage.attempts + 1, last_status_code=code)
+        session.execute(
+            update(PushSubscription).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
+            .values(last_sent_at=now, problem=None, problem_at=None).execution_options(synchronize_session=False)
+        )
+    for item, result in results:
+        counts[result.outcome.value] += 1
+        if result.outcome is sender.Outcome.SENT:
+            continue
+        if result.outcome is sender.Outcome.GONE:
+            session.execute(delete(PushSubscription).where(PushSubscription.id == item.subscription_id))
+            continue
+        attempts = item.attempts + 1
+        values = {"attempts": attempts, "last_status_code": result.status_code}
+        if result.outcome is sender.Outcome.RETRY and attempts <= len(BACKOFF):
+            wait = BACKOFF[attempts - 1]
+            if result.retry_after:
+                wait = max(wait, timedelta(seconds=min(result.retry_after, 6 * 3600)))
+            _settle(session, [item.id], status="retry", next_attempt_at=now + wait, **values)
+        else:
+            _settle(session, [item.id], status="failed", **values)
+        if result.outcome is sender.Outcome.REFUSED:
+            session.execute(
+                update(PushSubscription).where(PushSubscription.id == item.subscription_id)
+                .values(problem="refused", problem_at=now).execution_options(synchronize_session=False)
+            )
+
+
+def _safe(send):
+    """``send``, with an unexpected error (a malformed key, say) turned into a failure."""
+    def call(*args, **kwargs):
+        try:
+            return send(*args, **kwargs)
+        except Exception as error:  # one broken subscription must not stop the batch
+            # The error's type only: its text may carry the endpoint, a secret of her browser.
+            log.error("push send failed: %s", type(error).__name__)
+            return sender.Result(sender.Outcome.FAILED)
+    return call
+
+
+def deliver_due_messages(
+    session, now: datetime, vapid, subject: str, send=sender.send, limit: int = BATCH, lease: timedelta = LEASE,
+    threads: int = THREADS, budget: float = ROUND_SECONDS,
+) -> dict[str, int]:
+    """Send the queued messages that are due; safe to run in several processes at once.
+
+    Messages are claimed in small batches and sent from a few threads; the next
+    batch is claimed as soon as fewer sends than threads are out, so the threads
+    never wait on the database. What the push services answer is committed as it
+    comes, and the claims still out are renewed every third of the lease, so no
+    other worker takes them over while this one lives. Claiming stops when a
+    batch comes back short or after ``budget`` seconds.
+    """
+    counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
         return counts
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
-    for message in claim(session, PushMessage, due, now, limit):
-        subscription = message.subscription
-        result = send(subscription.info(), message.payload, vapid, subject, message.ttl, message.urgency)
-        message.attempts += 1
-        message.last_status_code = result.status_code
-        message.claimed_by = message.claimed_at = None
-        counts[result.outcome.value] += 1
-        if result.outcome is sender.Outcome.SENT:
-            message.status, message.sent_at = "sent", now
-            subscription.last_sent_at = now
-        elif result.outcome is sender.Outcome.GONE:
-            session.delete(subscription)
-        elif result.outcome is sender.Outcome.RETRY and message.attempts <= len(BACKOFF):
-            wait = BACKOFF[message.attempts - 1]
-            if result.retry_after:
-                wait = max(wait, timedelta(seconds=min(result.retry_after, 6 * 3600)))
-            message.status, message.next_attempt_at = "retry", now + wait
-        else:
-            message.status = "failed"
-        session.commit()
+    send = _safe(send)
+    renew_every = (lease / 3).total_seconds()
+    started = renewed = time.monotonic()
+    out: dict = {}  # future -> (message, the claim's token)
+    answered: list = []  # (message, result) not yet written
+    more, written = True, time.monotonic()
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
+        while True:
+            if more and len(out) < threads:
+                batch = claim(session, PushMessage, due, now, limit, lease, options=[joinedload(PushMessage.subscription)])
+                more = len(batch) == limit and time.monotonic() - started < budget
+                ready = [(message.id, message.claimed_by, _outgoing(message, now)) for message in batch]
+                expired = [message_id for message_id, _, item in ready if item is None]
+                _settle(session, expired, status="expired")
+                counts["expired"] += len(expired)
+                session.commit()
+                for _, token, item in ready:
+                    if item is not None:
+                        future = pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic)
+                        out[future] = (item, token)
+                if more and len(out) < threads:
+                    continue
+            if not out and not answered:
+                break
+            if out:
+                done, _ = wait(out, timeout=renew_every, return_when=FIRST_COMPLETED)
+                answered += [(out.pop(future)[0], future.result()) for future in done]
+            # What was sent is recorded within a moment (a crash then sends little again), a
+            # handful of answers per transaction so that workers do not queue for the write lock.
+            if answered and (not out or len(answered) >= threads or time.monotonic() - written >= RECORD_EVERY):
+                _record(session, answered, now, counts)
+                session.commit()
+                answered, written = [], time.monotonic()
+            if out and time.monotonic() - renewed >= renew_every:
+                renew(session, PushMessage, {token for _, token in out.values()}, now + timedelta(seconds=time.monotonic() - started))
+                renewed = time.monotonic()
     return counts
 
 
 def purge_old_messages(session, now: datetime, days: int = 7) -> int:
-    """Sent and failed messages are kept a week, for troubleshooting."""
+    """Sent, expired and failed messages are kept a week, for troubleshooting."""
     return session.execute(
-        delete(PushMessage).where(PushMessage.status.in_(("sent", "failed")), PushMessage.created_at < now - timedelta(days=days))
+        delete(PushMessage).where(PushMessage.status.in_(("sent", "expired", "failed")), PushMessage.created_at < now - timedelta(days=days))
     ).rowcount
+
+
+def backlog(session, now: datetime) -> int:
+    """How many messages are due and not yet sent (for ``/healthz``)."""
+    return session.scalar(
+        select(func.count(PushMessage.id)).where(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
+    )

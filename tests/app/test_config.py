@@ -61,3 +61,35 @@ def test_behind_a_proxy_rate_limits_see_the_real_client(tmp_path, monkeypatch):
     app.before_request_funcs.setdefault(None, []).insert(0, remember_address)
     app.test_client().get("/healthz", headers={"X-Forwarded-For": "198.51.100.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert seen["address"] == "198.51.100.7"
+
+
+def _production(monkeypatch, tmp_path):
+    monkeypatch.setenv("DERA_ENV", "production")
+    monkeypatch.setenv("DERA_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DERA_NOTES_KEY", "n" * 44)
+    monkeypatch.setenv("DERA_INSTANCE_PATH", str(tmp_path))
+
+
+@pytest.mark.parametrize("subject", [None, "mailto:push@dera.invalid", "mailto:admin@localhost", "push@organizata.al"])
+def test_production_refuses_the_placeholder_push_subject(tmp_path, monkeypatch, subject):
+    _production(monkeypatch, tmp_path)
+    if subject is None:
+        monkeypatch.delenv("DERA_VAPID_SUBJECT", raising=False)
+    else:
+        monkeypatch.setenv("DERA_VAPID_SUBJECT", subject)
+    with pytest.raises(ConfigError, match="DERA_VAPID_SUBJECT"):
+        create_app()
+
+
+@pytest.mark.parametrize("subject", ["mailto:ndihma@organizata.al", "https://organizata.al/kontakt"])
+def test_production_starts_with_a_real_push_subject(tmp_path, monkeypatch, subject):
+    _production(monkeypatch, tmp_path)
+    monkeypatch.setenv("DERA_VAPID_SUBJECT", subject)
+    assert create_app().config["VAPID_SUBJECT"] == subject
+
+
+def test_development_accepts_the_placeholder_push_subject(tmp_path, monkeypatch):
+    monkeypatch.delenv("DERA_ENV", raising=False)
+    monkeypatch.delenv("DERA_VAPID_SUBJECT", raising=False)
+    monkeypatch.setenv("DERA_INSTANCE_PATH", str(tmp_path))
+    assert create_app().config["VAPID_SUBJECT"] == "mailto:push@dera.invalid"

@@ -70,9 +70,11 @@ def test_a_scheduled_appointment_reminds_her_phone_with_neutral_text(app, client
     received = browser.received()[0]
     assert received.headers["content-encoding"] == "aes128gcm" and b"nes" not in received.body
     appointment_id = db.session.scalar(select(AppointmentReminder.appointment_id))
-    assert browser.messages() == [
-        {"title": "Dera", "body": "Ke një kujtesë: nesër, ora 14:30", "url": f"/appointments/{appointment_id}", "tag": f"reminder-{appointment_id}"}
-    ]
+    message_id = db.session.scalar(select(PushMessage.id))
+    assert browser.messages() == [{
+        "title": "Dera", "body": "Ke një kujtesë: nesër, ora 14:30", "url": f"/appointments/{appointment_id}",
+        "tag": f"reminder-{appointment_id}", "id": message_id,
+    }]
 
 
 def test_the_text_never_carries_place_person_or_title(app, people, subscribed, clock):
@@ -185,6 +187,30 @@ def test_a_reminder_remade_while_a_worker_holds_it_is_not_sent_for_the_old_time(
     token = held.claimed_by
     services.change_appointment(db.session, appointment, STARTS + timedelta(days=1), "Takim", "Zyra", TWO_HOURS_BEFORE)
     db.session.commit()
-    assert services._finish(db.session, held, token, "sent", TWO_HOURS_BEFORE) is False
+    assert services._finish(db.session, [held.id], token, "sent", TWO_HOURS_BEFORE) == set()
     db.session.commit()
     assert db.session.scalar(select(AppointmentReminder.status).where(AppointmentReminder.offset_minutes == 120)) == "queued"
+
+
+def test_a_reminder_carries_its_appointments_topic(app, people, subscribed, clock):
+    appointment = factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    assert subscribed.received()[0].headers["topic"] == f"reminder-{appointment.id}"
+
+
+def test_a_retried_reminders_ttl_is_the_time_left_until_the_start(app, people, subscribed, clock):
+    subscribed.answer_next(500)
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    _run_worker(app, clock, TWO_HOURS_BEFORE + timedelta(minutes=10))
+    assert subscribed.received()[0].headers["ttl"] == str(110 * 60)
+
+
+def test_a_reminder_still_queued_when_the_appointment_starts_is_dropped_and_counted(app, people, subscribed, clock):
+    subscribed.answer_next(503, retry_after=3 * 3600)
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    _run_worker(app, clock, TWO_HOURS_BEFORE)
+    result = _run_worker(app, clock, TWO_HOURS_BEFORE + timedelta(hours=3, minutes=1))  # when the push service said to retry
+    assert "'expired': 1" in result.output
+    assert subscribed.messages() == []
+    assert db.session.scalar(select(PushMessage.status)) == "expired"

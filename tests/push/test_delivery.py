@@ -12,14 +12,6 @@ from pwa.push.keys import load_vapid
 from pwa.worker import run_once
 
 
-@pytest.fixture
-def subscribed(app, people, push_service):
-    browser = push_service.browser()
-    services.save_subscription(db.session, people.lulja, browser.endpoint, browser.p256dh, browser.auth_b64, utcnow())
-    db.session.commit()
-    return browser
-
-
 def _deliver(app, at=None):
     vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
     return services.deliver_due_messages(db.session, at or utcnow(), vapid, "mailto:test@dera.invalid")
@@ -33,7 +25,8 @@ def test_a_queued_message_arrives_encrypted_and_decrypts(app, people, subscribed
     assert received.headers["content-encoding"] == "aes128gcm"
     assert b"kujtes" not in received.body
     assert received.headers["authorization"].startswith("vapid t=")
-    assert subscribed.messages() == [{"title": "Dera", "body": "Ke një kujtesë"}]
+    message_id = db.session.scalar(select(PushMessage.id))
+    assert subscribed.messages() == [{"title": "Dera", "body": "Ke një kujtesë", "id": message_id}]
 
 
 def test_ttl_and_urgency_are_sent(app, people, subscribed):

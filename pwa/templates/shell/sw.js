@@ -138,9 +138,12 @@ self.addEventListener("push", (event) => {
     data = {};
   }
   const fallback = CONFIG.defaultNotification;
+  /* Delivery is at least once (a worker that dies between sending and recording sends again):
+     the tag, the notification's own or its message id, makes a second copy replace the first. */
+  const tag = data.tag || (data.id ? "dera-" + data.id : undefined);
   event.waitUntil(self.registration.showNotification(data.title || fallback.title, {
     body: data.body || fallback.body,
-    tag: data.tag || undefined,
+    tag: tag,
     icon: CONFIG.shell.find((path) => path.includes("icon-192")),
     data: { url: sameOriginPath(data.url) || fallback.url },
   }));
