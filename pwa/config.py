@@ -86,6 +86,23 @@ def _fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
+def production_problems(config: dict) -> list[str]:
+    """What makes this configuration unsafe in production, each with the setting and its fix."""
+    problems = []
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not config["ALLOW_SQLITE"]:
+        problems.append(
+            "DATABASE_URL: production needs PostgreSQL (set DATABASE_URL=postgresql://user@host/dera); "
+            "to run on SQLite anyway, with one process and your own backups, set DERA_ALLOW_SQLITE=1."
+        )
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory") and config["WEB_PROCESSES"] > 1:
+        problems.append(
+            f"DERA_RATELIMIT_STORAGE_URI: {config['WEB_PROCESSES']} processes serve Dera, and in-memory rate "
+            "limits would let each of them allow the full limit; set DERA_RATELIMIT_STORAGE_URI=redis://localhost:6379/0 "
+            "(install Dera with the [deploy] extra) or serve with one process."
+        )
+    return problems
+
+
 def load_config(instance_path: str, test_config: dict | None = None) -> dict:
     """Build the Flask config from the environment (or ``test_config``)."""
     env = os.environ
@@ -95,7 +112,12 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
     config: dict = {
         "DERA_PRODUCTION": production,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")) or f"sqlite:///{instance / 'dera.sqlite'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error must not write her words or a session token to the log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Production accepts SQLite only when told to (one small server, one process, backups by hand).
+        "ALLOW_SQLITE": _bool(env.get("DERA_ALLOW_SQLITE")),
+        # How many processes serve requests; the deployment's gunicorn config sets it from its worker count.
+        "WEB_PROCESSES": int(env.get("DERA_WEB_PROCESSES") or "1"),
         "BABEL_DEFAULT_LOCALE": "sq",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Tirane",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
@@ -142,11 +164,15 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
             for name, value in (("DERA_SECRET_KEY", secret_key), ("DERA_NOTES_KEY", notes_key))
             if not value or len(value) < 32
         ]
+        problems = []
         if missing:
-            raise ConfigError(
+            problems.append(
                 "Dera will not start in production without a real " + " and ".join(missing)
-                + " (at least 32 characters; see README.md, Deploying)."
+                + " (at least 32 characters; see docs/deploy.md, Secrets)."
             )
+        problems += production_problems(config)
+        if problems:
+            raise ConfigError("\n".join(problems))
     config["SECRET_KEY"] = secret_key or _instance_secret(instance, "secret_key", lambda: secrets.token_urlsafe(48))
     config["NOTES_KEY"] = notes_key or _instance_secret(instance, "notes_key", _fernet_key)
 
