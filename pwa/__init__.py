@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     proxies.init_app(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
     babel.init_app(app, locale_selector=i18n.get_locale, timezone_selector=i18n.get_timezone)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -11,6 +11,13 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> str:
+    """An installed wheel carries ``translations`` and ``migrations`` in the package; a checkout beside it."""
+    inside = PACKAGE / name
+    return str(inside if inside.is_dir() else PROJECT_ROOT / name)
 
 ORGANISATION_DEFAULTS = {
     # The name the app shows on screens, tabs, the installed icon and notifications.
@@ -120,7 +127,8 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "WEB_PROCESSES": int(env.get("DERA_WEB_PROCESSES") or "1"),
         "BABEL_DEFAULT_LOCALE": "sq",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Tirane",
-        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": _shipped("translations"),
+        "MIGRATIONS_DIRECTORY": _shipped("migrations"),
         "LANGUAGES": ("sq", "en"),
         "SESSION_COOKIE_NAME": "dera_session",
         "SESSION_COOKIE_HTTPONLY": True,
