@@ -1,8 +1,9 @@
 # Dera's two set-up commands on a fresh Debian machine:
 #   make run    install, migrate, load demo data into an empty database, serve
 #   make test   install (system packages too) and run the whole test suite,
-#               on SQLite and then on a throwaway PostgreSQL server
-# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help.
+#               on SQLite and then on a throwaway PostgreSQL server, then the
+#               deployment tests (deploy/ run for real, the wheel, the restore drill)
+# Also: make test-browser, make test-postgres, make test-deploy, make translations, make bench, make bench-help.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -16,7 +17,7 @@ PYTEST := $(PY) -m pytest
 STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test test-browser test-postgres install venv catalogs translations \
+.PHONY: run test test-browser test-postgres test-deploy install venv catalogs translations \
 	bench bench-help lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
@@ -86,13 +87,16 @@ define PYTEST_ON_POSTGRES
 	DERA_TEST_DATABASE_URL=$$url $(PYTEST)
 endef
 
-# The whole suite on SQLite, then again (less the browser tests) on PostgreSQL.
-# Both runs always happen; make fails if either does.
+# The whole suite on SQLite, then again (less the browser tests) on PostgreSQL, then the
+# deployment tests once (they bring their own PostgreSQL, Redis and nginx).
+# Every run always happens; make fails if any does.
 test: system-packages $(STAMP) catalogs
 	@status=0; \
 	echo "--- the whole suite on SQLite"; \
 	$(PYTEST) || status=1; \
 	( $(PYTEST_ON_POSTGRES) -m "not browser" ) || status=1; \
+	echo "--- the deployment: deploy/ served by nginx, gunicorn, PostgreSQL and Redis; the wheel; the restore drill"; \
+	$(PYTEST) -m deploy || status=1; \
 	if [ $$status -ne 0 ]; then echo "make test: some tests failed (see above)." >&2; fi; \
 	exit $$status
 
@@ -103,6 +107,10 @@ test-browser: system-packages $(STAMP) catalogs
 
 test-postgres: system-packages $(STAMP) catalogs
 	@$(PYTEST_ON_POSTGRES) -m "not browser"
+
+# deploy/ run for real (tests/deploy/stack.py), the built wheel in a fresh virtualenv, the restore drill.
+test-deploy: system-packages $(STAMP) catalogs
+	@$(PYTEST) -m deploy
 
 # --- benchmarks -------------------------------------------------------------
 

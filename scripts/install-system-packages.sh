@@ -3,7 +3,8 @@
 #   install-system-packages.sh run   python3-venv (to create .venv)
 #   install-system-packages.sh test  the above, plus Chromium and its driver
 #                                    (browser tests), PostgreSQL (the second
-#                                    test run) and gettext (msgfmt) [default]
+#                                    test run), gettext (msgfmt), and nginx,
+#                                    Redis and OpenSSL (the deployment test) [default]
 # Does nothing when everything is already there; safe to run repeatedly.
 set -eu
 
@@ -28,6 +29,9 @@ if [ "$want" = test ]; then
     command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
     command -v msgfmt >/dev/null 2>&1 || missing="$missing gettext"
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+    command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+    command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 fi
 
 [ -n "$missing" ] || exit 0
