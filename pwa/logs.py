@@ -27,6 +27,7 @@ _IPV6 = re.compile(
     r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"
 )
 _ADDRESS = "-"
+_TRACEBACK = logging.Formatter()
 
 
 def _ipv6(match: re.Match) -> str:
@@ -53,6 +54,9 @@ def _redacting_factory(make_record):
         except Exception:  # a broken format string is the logging module's to report
             return record
         record.msg, record.args = redact(message), ()
+        if record.exc_info and not record.exc_text:
+            # Handlers reuse exc_text, so the traceback they write is the cleaned one.
+            record.exc_text = redact(_TRACEBACK.formatException(record.exc_info))
         return record
 
     make.dera_redacting = True

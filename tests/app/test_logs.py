@@ -41,6 +41,16 @@ def test_every_logger_in_the_process_is_cleaned(app, caplog):
     assert "/enrol/[redacted]" in messages
 
 
+def test_a_logged_traceback_is_cleaned_too(app, caplog):
+    try:
+        raise LookupError("no enrolment at /enrol/ACDE-FGHJ for 203.0.113.5")
+    except LookupError:
+        app.logger.exception("failed")
+    handler = logging.StreamHandler()
+    written = handler.format(caplog.records[-1])
+    assert "LookupError" in written and "ACDE" not in written and "203.0.113.5" not in written
+
+
 def test_a_database_error_does_not_log_her_words(app, caplog):
     with pytest.raises(Exception) as error:
         db.session.execute(text("SELECT no_such_column FROM organisation WHERE name = :name"), {"name": "Hëna-secret-words"})

@@ -143,7 +143,7 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
          "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost"],
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
         check=True, capture_output=True,
     )
     return cert, key
@@ -154,8 +154,7 @@ def nginx_site(https_port: int, http_port: int, app_ports: list[int], cert: Path
     site = (DEPLOY / "nginx" / "dera.conf").read_text()
     site = re.sub(r"\n\s*listen \[::\]:\d+[^\n]*", "", site)
     site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
-    # A second loopback address is a second client, with its own rate limits.
-    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;\n    listen 127.0.0.2:{https_port} ssl http2;")
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
     upstreams = re.findall(r"server 127\.0\.0\.1:\d+", site)
     assert len(upstreams) == len(app_ports), "the site lists one upstream line per app server"
     for line, port in zip(upstreams, app_ports):
@@ -259,6 +258,7 @@ def deployment(work: Path, web_instances: int = 2, workers: int = 2, trust: tupl
         https_port, http_port = free_port(), free_port()
         app_ports = [free_port() for _ in range(web_instances)]
         plan.url = f"https://127.0.0.1:{https_port}"
+        plan.http_url = f"http://127.0.0.1:{http_port}"
         settings = read_env_file(DEPLOY / "dera.env.example")
         settings.update({
             "DERA_SECRET_KEY": "deployment-test-secret-key-" + "s" * 40,

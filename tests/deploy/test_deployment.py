@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+import bench.__main__ as bench
 from bench import help_burst
 from tests import pushservice
 
@@ -19,6 +21,18 @@ pytestmark = pytest.mark.deploy
 
 SUPERVISOR_PASSWORD = "drita-deploy-password-1"
 CASE_MANAGER_PASSWORD = "arta-deploy-password-1"
+
+
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from another local address: to the deployment, another client."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
 
 
 def outbox(database_url: str) -> dict[str, int]:
@@ -62,6 +76,24 @@ def ask_for_help(phone: help_burst.Phone, key: str) -> requests.Response:
                         allow_redirects=False, timeout=30)
 
 
+def check_the_front_door(site) -> None:
+    """nginx as deploy/ sets it up: HTTPS only, HTTP/2, one HSTS header, gzip, static files cached by version."""
+    redirect = requests.get(f"{site.http_url}/login", allow_redirects=False)
+    assert redirect.status_code == 301 and redirect.headers["Location"].startswith("https://")
+    page = requests.get(f"{site.url}/login")
+    assert page.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+    assert page.headers["Content-Encoding"] == "gzip" and "no-store" in page.headers["Cache-Control"]
+    stylesheet = re.search(r'href="(/static/[^"]+\.css\?v=[^"]+)"', page.text).group(1)
+    versioned = requests.get(site.url + stylesheet)
+    assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert versioned.headers["Content-Encoding"] == "gzip" and "Server" in versioned.headers
+    assert "max-age" in versioned.headers["Strict-Transport-Security"]
+    assert requests.get(site.url + stylesheet.split("?")[0]).headers["Cache-Control"] == "no-cache"
+    http2 = subprocess.run(["curl", "--http2", "--silent", "--head", "--cacert", str(site.bundle), f"{site.url}/healthz"],
+                           capture_output=True, text=True, check=True).stdout
+    assert http2.startswith("HTTP/2 200")
+
+
 @pytest.fixture(scope="module")
 def push(tmp_path_factory):
     """The local push service, over HTTPS with its own self-signed certificate (push endpoints are https)."""
@@ -80,6 +112,8 @@ def test_the_deployment_serves_survives_kills_and_shares_its_limits(tmp_path, pu
         # This test's own HTTPS requests trust the same certificates.
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(site.bundle))
         url = site.url
+
+        check_the_front_door(site)
 
         # The first supervisor, as docs/deploy.md makes her; she adds a case manager and a person.
         site.flask("create-supervisor", "--username", "drita", "--first-name", "Drita", "--organisation", "Qendra",
@@ -154,18 +188,28 @@ def test_the_deployment_serves_survives_kills_and_shares_its_limits(tmp_path, pu
 
         # Sign-in attempts spread over both app servers are refused after exactly the limit.
         # nginx takes turns between the two, so one page and then only posts reach both.
-        stranger, elsewhere = requests.Session(), url.replace("127.0.0.1", "127.0.0.2")
-        token = csrf(stranger.get(f"{elsewhere}/login").text)
-        statuses = [stranger.post(f"{elsewhere}/login", data={"username": "nobody", "password": "wrong-password-x",
-                                                               "csrf_token": token}).status_code for _ in range(13)]
+        # The stranger comes from another address (127.0.0.2), so only her own attempts count.
+        stranger = requests.Session()
+        stranger.mount("https://", FromAddress("127.0.0.2"))
+        token = csrf(stranger.get(f"{url}/login").text)
+        statuses = [stranger.post(f"{url}/login", data={"username": "nobody", "password": "wrong-password-x",
+                                                         "csrf_token": token}).status_code for _ in range(13)]
         assert statuses[:10] == [200] * 10 and statuses[10:] == [429] * 3, statuses
         for unit in site.web:
             assert "POST /login" in site.web_log(unit), f"{unit.name} served no sign-in attempt"
+
+        # The benchmarks measure this deployment too.
+        record = arta.get(f"{url}/console/people/{survivor_id}").text
+        fresh = arta.post(f"{url}/console/people/{survivor_id}/code", data={"csrf_token": csrf(record)}).text
+        bench_code = re.search(r'class="code-display"[^>]*>([A-Z0-9-]+)<', fresh).group(1)
+        assert bench.main(["weight", "speed", "--url", url, "--staff", f"arta:{CASE_MANAGER_PASSWORD}",
+                           "--enrol", f"/enrol/{bench_code}", "--rounds", "3"]) == 0
 
         # The logs of the whole session: no code, no client address, no search word.
         arta.get(f"{url}/services", params={"q": "strehimsekret"})
         logs = "".join(site.web_log(unit) for unit in site.web + site.workers)
         logs += (tmp_path / "nginx-error.log").read_text() if (tmp_path / "nginx-error.log").exists() else ""
         assert "/enrol/[redacted]" in logs
-        for secret in (code, "127.0.0.1", "127.0.0.2", "strehimsekret", "Lulja"):
+        assert "GET /static/" not in logs  # nginx serves the static files itself
+        for secret in (code, bench_code, "127.0.0.1", "127.0.0.2", "strehimsekret", "Lulja", "nobody"):
             assert secret not in logs, secret
