@@ -164,7 +164,7 @@ def nginx_site(https_port: int, http_port: int, app_ports: list[int], cert: Path
         "/etc/letsencrypt/live/dera.example.org/privkey.pem": str(key),
         "/opt/dera/venv/lib/python3.11/site-packages/pwa/static/": str(ROOT / "pwa" / "static") + "/",
         "/var/log/nginx/dera-error.log": str(work / "nginx-error.log"),
-        "/var/www/letsencrypt": str(work),
+        "/var/www/html": str(work),
     }
     for deployed, here in replacements.items():
         assert deployed in site, deployed
