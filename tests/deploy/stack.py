@@ -268,7 +268,7 @@ def deployment(work: Path, web_instances: int = 2, workers: int = 2, trust: tupl
             "DERA_PUBLIC_URL": plan.url,
             "DERA_INSTANCE_PATH": str(plan.instance),
             "DERA_VAPID_PRIVATE_KEY_FILE": str(plan.instance / "vapid_private.pem"),
-            "DERA_VAPID_SUBJECT": "mailto:it@example.org",
+            "DERA_VAPID_SUBJECT": "mailto:it@qendra-ci.al",
             # The deployment's and the local push service's self-signed certificates.
             "REQUESTS_CA_BUNDLE": str(plan.bundle),
         })
