@@ -1,9 +1,8 @@
 # Dera's two set-up commands on a fresh Debian machine:
 #   make run    install, migrate, load demo data into an empty database, serve
 #   make test   install (system packages too) and run the whole test suite,
-#               on SQLite and then on a throwaway PostgreSQL server, then the
-#               deployment tests (deploy/ run for real, the wheel, the restore drill)
-# Also: make test-browser, make test-postgres, make test-deploy, make translations, make bench, make bench-help.
+#               on SQLite and then on a throwaway PostgreSQL server
+# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -17,7 +16,7 @@ PYTEST := $(PY) -m pytest
 STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test test-browser test-postgres test-deploy install venv catalogs translations \
+.PHONY: run test test-browser test-postgres install venv catalogs translations \
 	bench bench-help lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
@@ -108,7 +107,9 @@ test-browser: system-packages $(STAMP) catalogs
 test-postgres: system-packages $(STAMP) catalogs
 	@$(PYTEST_ON_POSTGRES) -m "not browser"
 
-# deploy/ run for real (tests/deploy/stack.py), the built wheel in a fresh virtualenv, the restore drill.
+# deploy/ run for real (tests/deploy/stack.py), the built wheel in a fresh virtualenv, the restore drill;
+# make test runs them too, once.
+.PHONY: test-deploy
 test-deploy: system-packages $(STAMP) catalogs
 	@$(PYTEST) -m deploy
 

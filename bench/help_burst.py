@@ -155,7 +155,7 @@ def check(database_url: str, outcome: Outcome, keys: set[str]) -> list[str]:
 
     from pwa.config import database_url as normalise
 
-    engine = create_engine(normalise(database_url) or database_url, hide_parameters=True)
+    engine = create_engine(normalise(database_url) or database_url)
     with engine.connect() as connection:
         # Only the burst phone's requests (the demo data has others).
         rows = connection.execute(

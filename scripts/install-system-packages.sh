@@ -3,8 +3,7 @@
 #   install-system-packages.sh run   python3-venv (to create .venv)
 #   install-system-packages.sh test  the above, plus Chromium and its driver
 #                                    (browser tests), PostgreSQL (the second
-#                                    test run), gettext (msgfmt), and nginx,
-#                                    Redis and OpenSSL (the deployment test) [default]
+#                                    test run) and gettext (msgfmt) [default]
 # Does nothing when everything is already there; safe to run repeatedly.
 set -eu
 
@@ -29,6 +28,7 @@ if [ "$want" = test ]; then
     command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
     command -v msgfmt >/dev/null 2>&1 || missing="$missing gettext"
+    # The deployment test (tests/deploy/) serves Dera through nginx, with Redis and a self-signed certificate.
     command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
     command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
     command -v openssl >/dev/null 2>&1 || missing="$missing openssl"

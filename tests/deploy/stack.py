@@ -31,6 +31,7 @@ VENV = Path(sys.prefix)
 
 
 def free_port() -> int:
+    """A local port nobody listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -139,6 +140,7 @@ class Unit:
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, and its key."""
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -173,6 +175,7 @@ def nginx_site(https_port: int, http_port: int, app_ports: list[int], cert: Path
 
 
 def nginx_main(work: Path, site: Path) -> str:
+    """The little that Debian's /etc/nginx/nginx.conf gives a site, with everything inside ``work``."""
     temp = work / "nginx-temp"
     temp.mkdir(exist_ok=True)
     user = "user root;\n" if os.geteuid() == 0 else ""
@@ -194,6 +197,7 @@ http {{
 
 
 def wait_until(check, timeout: float = 60, what: str = "") -> None:
+    """Poll ``check`` until it is true (errors count as not yet); fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -224,6 +228,7 @@ class Deployment:
         )
 
     def web_log(self, unit: Unit) -> str:
+        """Everything the unit's processes wrote (systemd's journal for that unit)."""
         return unit.log.read_text(errors="replace")
 
 
