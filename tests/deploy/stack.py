@@ -57,6 +57,7 @@ class Unit:
         self.restarts = 0
         self.process: subprocess.Popen | None = None
         self._stopping = False
+        self._restarting = False
         self._started = threading.Event()
         service = self._service_section(unit_file.read_text(), instance, paths)
         self.restart = service.get("Restart", ["no"])[-1]
@@ -101,7 +102,12 @@ class Unit:
             self._started.set()
             code = self.process.wait()
             self._kill_group(signal.SIGKILL)  # what is left of the unit goes with it
-            if self._stopping or self.restart != "on-failure" or code == 0:
+            if self._stopping:
+                return
+            if self._restarting:
+                self._restarting = False
+                continue
+            if self.restart != "on-failure" or code == 0:
                 return
             time.sleep(self.restart_sec)
             self.restarts += 1
@@ -117,6 +123,13 @@ class Unit:
         pid = self.process.pid
         os.kill(pid, signal.SIGKILL)
         return pid
+
+    def restart_cleanly(self) -> None:
+        """``systemctl restart``: SIGTERM to the main process (KillMode=mixed), its clean stop, a new start."""
+        pid = self.process.pid
+        self._restarting = True
+        os.kill(pid, signal.SIGTERM)
+        self.wait_for_restart(pid)
 
     def wait_for_restart(self, old_pid: int, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -95,6 +96,35 @@ def check_the_front_door(site) -> None:
     http2 = subprocess.run(["curl", "--http2", "--silent", "--head", "--cacert", str(site.bundle), f"{site.url}/healthz"],
                            capture_output=True, text=True, check=True).stdout
     assert http2.startswith("HTTP/2 200")
+
+
+def upgrade_while_serving(site, phone: requests.Session) -> list:
+    """Restart every unit as docs/deploy.md's upgrade does while her phone keeps asking; what failed."""
+    failures, done = [], threading.Event()
+
+    def keep_asking():
+        while not done.is_set():
+            try:
+                answer = phone.get(f"{site.url}/contacts", timeout=10)
+                if answer.status_code != 200:
+                    failures.append(answer.status_code)
+            except requests.RequestException as error:
+                failures.append(type(error).__name__)
+            time.sleep(0.05)
+
+    asking = threading.Thread(target=keep_asking)
+    asking.start()
+    try:
+        for unit in site.web:
+            unit.restart_cleanly()
+            address = unit.env["DERA_BIND"]
+            wait_until(lambda: requests.get(f"http://{address}/healthz", timeout=2).ok, what=f"{unit.name} after its restart")
+        for unit in site.workers:
+            unit.restart_cleanly()
+    finally:
+        done.set()
+        asking.join()
+    return failures
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +230,10 @@ def test_the_deployment_serves_survives_kills_and_shares_its_limits(tmp_path, pu
         assert statuses[:10] == [200] * 10 and statuses[10:] == [429] * 3, statuses
         for unit in site.web:
             assert "POST /login" in site.web_log(unit), f"{unit.name} served no sign-in attempt"
+
+        # The upgrade order of docs/deploy.md: the app servers one at a time, then the workers; nobody notices.
+        failures = upgrade_while_serving(site, phone_session)
+        assert failures == [], failures
 
         # The benchmarks measure this deployment too.
         record = arta.get(f"{url}/console/people/{survivor_id}").text
