@@ -87,13 +87,16 @@ define PYTEST_ON_POSTGRES
 	DERA_TEST_DATABASE_URL=$$url $(PYTEST)
 endef
 
-# The whole suite on SQLite, then again (less the browser tests) on PostgreSQL.
-# Both runs always happen; make fails if either does.
+# The whole suite on SQLite, then again (less the browser tests) on PostgreSQL, then the
+# deployment tests once (they bring their own PostgreSQL, Redis and nginx).
+# Every run always happens; make fails if any does.
 test: system-packages $(STAMP) catalogs
 	@status=0; \
 	echo "--- the whole suite on SQLite"; \
 	$(PYTEST) || status=1; \
 	( $(PYTEST_ON_POSTGRES) -m "not browser" ) || status=1; \
+	echo "--- the deployment: deploy/ served by nginx, gunicorn, PostgreSQL and Redis; the wheel; the restore drill"; \
+	$(PYTEST) -m deploy || status=1; \
 	if [ $$status -ne 0 ]; then echo "make test: some tests failed (see above)." >&2; fi; \
 	exit $$status
 
@@ -104,6 +107,12 @@ test-browser: system-packages $(STAMP) catalogs
 
 test-postgres: system-packages $(STAMP) catalogs
 	@$(PYTEST_ON_POSTGRES) -m "not browser"
+
+# deploy/ run for real (tests/deploy/stack.py), the built wheel in a fresh virtualenv, the restore drill;
+# make test runs them too, once.
+.PHONY: test-deploy
+test-deploy: system-packages $(STAMP) catalogs
+	@$(PYTEST) -m deploy
 
 # --- benchmarks -------------------------------------------------------------
 

@@ -3,13 +3,56 @@
 Every figure is printed next to a baseline measured in the same run, so the
 numbers compare across machines: page weight against its budget, response
 time against the cheapest request the app serves (``/healthz``).
+
+By default the app runs in-process on a fresh SQLite database. With ``--url``
+the same figures are measured over HTTP against a running Dera, e.g. the
+deployment of docs/deploy.md (nginx, gunicorn, PostgreSQL, Redis)::
+
+    python -m bench --url https://dera.example.org --staff arta:PASSWORD --enrol /enrol/ABCD-EFGH
+
+``--enrol`` is an unused enrolment link for a test person (the bench binds a phone with it).
 """
 from __future__ import annotations
 
+import argparse
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+BENCH_PIN = "246810"
+
+
+class HttpClient:
+    """A ``requests`` session that answers like the Flask test client the benchmarks use."""
+
+    def __init__(self, base_url: str):
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+
+    def get(self, path: str):
+        response = self.session.get(self.base_url + path, timeout=30)
+        response.get_data = lambda: response.content
+        return response
+
+    def post_form(self, path: str, data: dict):
+        page = self.session.get(self.base_url + path, timeout=30).text
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        return self.session.post(self.base_url + path, data={**data, "csrf_token": token}, timeout=30, allow_redirects=False)
+
+
+def _deployment_with_people(url: str, staff: str, enrol: str):
+    """Signed-in HTTP clients against a running Dera: a phone bound with ``enrol``, and a staff member."""
+    username, _, password = staff.partition(":")
+    office = HttpClient(url)
+    assert office.post_form("/login", {"username": username, "password": password}).status_code == 302, "staff sign-in failed"
+    phone = HttpClient(url)
+    answer = phone.post_form(enrol, {"nickname": "Bench", "pin": BENCH_PIN, "pin_again": BENCH_PIN})
+    assert answer.status_code == 302, f"enrolment failed ({answer.status_code}): is the link unused?"
+    return None, phone, office
 
 
 def _app_with_people(workdir: Path):
@@ -60,7 +103,8 @@ def speed(app, phone, office, rounds: int = 200) -> bool:
         times.sort()
         return times[len(times) // 2] * 1000
 
-    print(f"\nResponse time, median of {rounds} requests in-process (ratio to /healthz)")
+    where = f"at {phone.base_url}" if isinstance(phone, HttpClient) else "in-process"
+    print(f"\nResponse time, median of {rounds} requests {where} (ratio to /healthz)")
     baseline = median_ms(phone, "/healthz")
     print(f"{'/healthz (baseline)':28} {baseline:8.2f} ms  1.00")
     for label, client, path in [
@@ -77,14 +121,29 @@ def speed(app, phone, office, rounds: int = 200) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    which = argv or ["weight", "speed"]
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Page weight and response times of Dera, in-process or at --url.")
+    parser.add_argument("which", nargs="*", help="weight, speed or lighthouse (default: weight speed)")
+    parser.add_argument("--url", help="measure a running Dera at this address instead of one in-process")
+    parser.add_argument("--staff", help="USERNAME:PASSWORD of a staff member (with --url)")
+    parser.add_argument("--enrol", help="an unused enrolment link path, /enrol/CODE, of a test person (with --url)")
+    parser.add_argument("--rounds", type=int, default=200, help="requests per page for the response times")
+    args = parser.parse_args(argv)
+    which = args.which or ["weight", "speed"]
+    if not set(which) <= {"weight", "speed", "lighthouse"}:
+        parser.error(f"unknown benchmark: {' '.join(which)}")
     if which == ["lighthouse"]:
         from .lighthouse import main as lighthouse
 
         return lighthouse()
+    run = {"weight": weight, "speed": lambda *people: speed(*people, rounds=args.rounds)}
+    if args.url:
+        if not (args.staff and args.enrol):
+            parser.error("--url needs --staff and --enrol")
+        people = _deployment_with_people(args.url, args.staff, args.enrol)
+        return 0 if all([run[name](*people) for name in which]) else 1
     with tempfile.TemporaryDirectory() as workdir:
-        app, phone, office = _app_with_people(Path(workdir))
-        ok = all([{"weight": weight, "speed": speed}[name](app, phone, office) for name in which])
+        people = _app_with_people(Path(workdir))
+        ok = all([run[name](*people) for name in which])
     return 0 if ok else 1
 
 

@@ -13,16 +13,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the Flask app: configuration, extensions, blueprints, errors, commands."""
     app = Flask(__name__, instance_path=os.environ.get("DERA_INSTANCE_PATH") or None, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, test_config))
-    if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
 
-        proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    from . import assets, compression, i18n, logs, proxies, security
 
-    from . import assets, compression, i18n, security
+    logs.init_app(app)
+    proxies.init_app(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
     babel.init_app(app, locale_selector=i18n.get_locale, timezone_selector=i18n.get_timezone)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -11,6 +11,13 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> str:
+    """An installed wheel carries ``translations`` and ``migrations`` in the package; a checkout beside it."""
+    inside = PACKAGE / name
+    return str(inside if inside.is_dir() else PROJECT_ROOT / name)
 
 ORGANISATION_DEFAULTS = {
     # The name the app shows on screens, tabs, the installed icon and notifications.
@@ -116,14 +123,27 @@ def placeholder_vapid_subject(subject: str) -> bool:
     return subject == PLACEHOLDER_VAPID_SUBJECT or not subject.startswith(("mailto:", "https://")) or reserved
 
 
-def check_production(config: dict) -> None:
-    """Refuse to start in production with a setting that would fail the people relying on Dera."""
-    if placeholder_vapid_subject(config["VAPID_SUBJECT"]):
-        raise ConfigError(
-            f"Dera will not start in production with the VAPID subject {config['VAPID_SUBJECT']!r}: Apple's push "
-            "service refuses it and iPhones would get no reminders. Set DERA_VAPID_SUBJECT to a mailto: address "
-            "or https: page of the organisation that push services can reach (see README.md, Settings)."
+def production_problems(config: dict) -> list[str]:
+    """What makes this configuration unsafe in production, each with the setting and its fix."""
+    problems = []
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not config["ALLOW_SQLITE"]:
+        problems.append(
+            "DATABASE_URL: production needs PostgreSQL (set DATABASE_URL=postgresql://user@host/dera); "
+            "to run on SQLite anyway, with one process and your own backups, set DERA_ALLOW_SQLITE=1."
         )
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory") and config["WEB_PROCESSES"] > 1:
+        problems.append(
+            f"DERA_RATELIMIT_STORAGE_URI: {config['WEB_PROCESSES']} processes serve Dera, and in-memory rate "
+            "limits would let each of them allow the full limit; set DERA_RATELIMIT_STORAGE_URI=redis://localhost:6379/0 "
+            "(install Dera with the [deploy] extra) or serve with one process."
+        )
+    if placeholder_vapid_subject(config["VAPID_SUBJECT"]):
+        problems.append(
+            f"DERA_VAPID_SUBJECT: Dera will not start in production with the VAPID subject {config['VAPID_SUBJECT']!r}: "
+            "Apple's push service refuses it and iPhones would get no reminders. Set it to a mailto: address or https: "
+            "page of the organisation that push services can reach (see docs/deploy.md)."
+        )
+    return problems
 
 
 def load_config(instance_path: str, test_config: dict | None = None) -> dict:
@@ -135,10 +155,16 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
     config: dict = {
         "DERA_PRODUCTION": production,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")) or f"sqlite:///{instance / 'dera.sqlite'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error must not write her words or a session token to the log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Production accepts SQLite only when told to (one small server, one process, backups by hand).
+        "ALLOW_SQLITE": _bool(env.get("DERA_ALLOW_SQLITE")),
+        # How many processes serve requests; the deployment's gunicorn config sets it from its worker count.
+        "WEB_PROCESSES": int(env.get("DERA_WEB_PROCESSES") or "1"),
         "BABEL_DEFAULT_LOCALE": "sq",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Tirane",
-        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": _shipped("translations"),
+        "MIGRATIONS_DIRECTORY": _shipped("migrations"),
         "LANGUAGES": ("sq", "en"),
         "SESSION_COOKIE_NAME": "dera_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -188,11 +214,15 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
             for name, value in (("DERA_SECRET_KEY", secret_key), ("DERA_NOTES_KEY", notes_key))
             if not value or len(value) < 32
         ]
+        problems = []
         if missing:
-            raise ConfigError(
+            problems.append(
                 "Dera will not start in production without a real " + " and ".join(missing)
-                + " (at least 32 characters; see README.md, Deploying)."
+                + " (at least 32 characters; see docs/deploy.md, Secrets)."
             )
+        problems += production_problems(config)
+        if problems:
+            raise ConfigError("\n".join(problems))
     config["SECRET_KEY"] = secret_key or _instance_secret(instance, "secret_key", lambda: secrets.token_urlsafe(48))
     # Earlier session keys, still accepted while they are phased out (the newest first).
     config["SECRET_KEY_FALLBACKS"] = _list(env.get("DERA_SECRET_KEY_FALLBACKS"))
@@ -201,6 +231,4 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
 
     if test_config:
         config.update(test_config)
-    if production:
-        check_production(config)
     return config

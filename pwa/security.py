@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import functools
-import logging
-import re
 import time
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -40,7 +38,6 @@ def init_app(app) -> None:
     app.before_request(_enforce_idle_lock)
     app.after_request(_set_headers)
     app.context_processor(lambda: {"org": g.get("organisation") or organisation_defaults()})
-    logging.getLogger("werkzeug").addFilter(_DropClientAddress())
 
 
 def load_account(session_id: str):
@@ -176,20 +173,6 @@ def _set_headers(response):
     if request.headers.get("HX-Request") is not None or "HX-Request" in (headers.get("Vary") or ""):
         response.vary.add("HX-Request")
     return response
-
-
-class _DropClientAddress(logging.Filter):
-    """Keep client IP addresses out of the development server's request log.
-
-    Werkzeug writes the address into the message itself (``"1.2.3.4 - - [date] ..."``).
-    """
-
-    _ADDRESS = re.compile(r"^\S+ - - \[")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = self._ADDRESS.sub("- - - [", record.msg)
-        return True
 
 
 # Access ----------------------------------------------------------------------------

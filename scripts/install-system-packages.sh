@@ -29,6 +29,10 @@ if [ "$want" = test ]; then
     command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
     command -v msgfmt >/dev/null 2>&1 || missing="$missing gettext"
+    # The deployment test (tests/deploy/) serves Dera through nginx, with Redis and a self-signed certificate.
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+    command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+    command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 fi
 
 if [ "$want" = bench ]; then

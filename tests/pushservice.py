@@ -83,7 +83,8 @@ class PushService:
         return Browser(f"{self.url}/push/{token}", ec.generate_private_key(ec.SECP256R1()), os.urandom(16), self)
 
 
-def start() -> tuple[PushService, ThreadingHTTPServer]:
+def start(certificate: tuple | None = None) -> tuple[PushService, ThreadingHTTPServer]:
+    """Serve on a free local port; over HTTPS when given a (certificate, key) pair, as real push services are."""
     service = PushService(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -106,6 +107,14 @@ def start() -> tuple[PushService, ThreadingHTTPServer]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    service.url = f"http://127.0.0.1:{server.server_port}"
+    scheme = "http"
+    if certificate is not None:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*certificate)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    service.url = f"{scheme}://127.0.0.1:{server.server_port}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return service, server

@@ -1,4 +1,6 @@
 """Configuration: safe defaults for local use; production refuses to start without real keys."""
+from pathlib import Path
+
 import pytest
 
 from pwa import create_app
@@ -63,28 +65,107 @@ def test_behind_a_proxy_rate_limits_see_the_real_client(tmp_path, monkeypatch):
     assert seen["address"] == "198.51.100.7"
 
 
-def _production(monkeypatch, tmp_path):
-    monkeypatch.setenv("DERA_ENV", "production")
-    monkeypatch.setenv("DERA_SECRET_KEY", "s" * 40)
-    monkeypatch.setenv("DERA_NOTES_KEY", "n" * 44)
+def _production(monkeypatch, tmp_path, **env):
+    """Production settings that start, changed by ``env`` (None removes a variable)."""
+    settings = {
+        "DERA_ENV": "production",
+        "DERA_SECRET_KEY": "s" * 40,
+        "DERA_NOTES_KEY": "0d5bXtTtZ3ZcJ8Jm6vQ8m2cQ2w0xXx5b3r6P1k9Yq4s=",
+        "DERA_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": "postgresql://dera@db.invalid/dera",
+        "DERA_RATELIMIT_STORAGE_URI": "redis://localhost:6379/0",
+        "DERA_WEB_PROCESSES": "2",
+        "DERA_ALLOW_SQLITE": None,
+        "DERA_VAPID_SUBJECT": "mailto:ndihma@organizata.al",
+        **env,
+    }
+    for name, value in settings.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def test_a_safe_production_configuration_starts(tmp_path, monkeypatch):
+    _production(monkeypatch, tmp_path)
+    assert create_app().config["DERA_PRODUCTION"]
+
+
+def test_production_refuses_to_start_without_a_notes_key(tmp_path, monkeypatch):
+    _production(monkeypatch, tmp_path, DERA_NOTES_KEY=None)
+    with pytest.raises(ConfigError, match="without a real DERA_NOTES_KEY"):
+        create_app()
+
+
+def test_production_refuses_sqlite_and_says_how_to_fix_it(tmp_path, monkeypatch):
+    _production(monkeypatch, tmp_path, DATABASE_URL=None)
+    with pytest.raises(ConfigError, match=r"DATABASE_URL: production needs PostgreSQL.*DERA_ALLOW_SQLITE=1"):
+        create_app()
+
+
+def test_production_accepts_sqlite_when_explicitly_allowed(tmp_path, monkeypatch):
+    _production(monkeypatch, tmp_path, DATABASE_URL=None, DERA_ALLOW_SQLITE="1")
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+
+
+def test_production_refuses_in_memory_rate_limits_with_several_processes(tmp_path, monkeypatch):
+    _production(monkeypatch, tmp_path, DERA_RATELIMIT_STORAGE_URI=None, DERA_WEB_PROCESSES="3")
+    with pytest.raises(ConfigError, match=r"DERA_RATELIMIT_STORAGE_URI: 3 processes .*redis://"):
+        create_app()
+
+
+def test_in_memory_rate_limits_are_fine_with_one_process(tmp_path, monkeypatch):
+    _production(monkeypatch, tmp_path, DERA_RATELIMIT_STORAGE_URI=None, DERA_WEB_PROCESSES="1")
+    assert create_app().config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_gunicorn_config_tells_dera_how_many_processes_serve(monkeypatch):
+    import runpy
+    from types import SimpleNamespace
+
+    monkeypatch.delenv("DERA_WEB_PROCESSES", raising=False)
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"))
+    settings["on_starting"](SimpleNamespace(cfg=SimpleNamespace(workers=4)))
+    import os
+
+    assert os.environ.pop("DERA_WEB_PROCESSES") == "4"
+
+
+def test_an_untrusted_forwarded_for_is_warned_about_once(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("DERA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DERA_TRUSTED_PROXIES", raising=False)
+    client = create_app().test_client()
+    client.get("/healthz")
+    assert not [r for r in caplog.records if r.name == "dera.proxies"]
+    for _ in range(3):
+        client.get("/healthz", headers={"X-Forwarded-For": "198.51.100.7"})
+    warnings = [r.getMessage() for r in caplog.records if r.name == "dera.proxies"]
+    assert len(warnings) == 1 and "DERA_TRUSTED_PROXIES=1" in warnings[0]
+
+
+def test_a_trusted_proxy_is_not_warned_about(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("DERA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DERA_TRUSTED_PROXIES", "1")
+    create_app().test_client().get("/healthz", headers={"X-Forwarded-For": "198.51.100.7"})
+    assert not [r for r in caplog.records if r.name == "dera.proxies"]
+
+
+def test_every_engine_hides_its_parameters(app):
+    from pwa.extensions import db
+
+    assert db.engine.hide_parameters
 
 
 @pytest.mark.parametrize("subject", [None, "mailto:push@dera.invalid", "mailto:admin@localhost", "push@organizata.al"])
 def test_production_refuses_the_placeholder_push_subject(tmp_path, monkeypatch, subject):
-    _production(monkeypatch, tmp_path)
-    if subject is None:
-        monkeypatch.delenv("DERA_VAPID_SUBJECT", raising=False)
-    else:
-        monkeypatch.setenv("DERA_VAPID_SUBJECT", subject)
+    _production(monkeypatch, tmp_path, DERA_VAPID_SUBJECT=subject)
     with pytest.raises(ConfigError, match="DERA_VAPID_SUBJECT"):
         create_app()
 
 
 @pytest.mark.parametrize("subject", ["mailto:ndihma@organizata.al", "https://organizata.al/kontakt"])
 def test_production_starts_with_a_real_push_subject(tmp_path, monkeypatch, subject):
-    _production(monkeypatch, tmp_path)
-    monkeypatch.setenv("DERA_VAPID_SUBJECT", subject)
+    _production(monkeypatch, tmp_path, DERA_VAPID_SUBJECT=subject)
     assert create_app().config["VAPID_SUBJECT"] == subject
 
 

@@ -38,6 +38,7 @@ def test_cookies_are_secure_and_hsts_is_sent_in_production(make_app, monkeypatch
     monkeypatch.setenv("DERA_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DERA_NOTES_KEY", "n" * 44)
     monkeypatch.setenv("DERA_VAPID_SUBJECT", "mailto:ndihma@organizata.al")
+    monkeypatch.setenv("DERA_ALLOW_SQLITE", "1")
     app = make_app()
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["DEVICE_COOKIE_SECURE"]
     assert "Strict-Transport-Security" in app.test_client().get("/healthz").headers

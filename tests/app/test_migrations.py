@@ -73,3 +73,23 @@ def test_the_rota_keeps_whoever_was_switched_on_duty(make_app):
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     empty_database(app)
+
+
+def test_every_migration_runs_up_down_and_up_again(make_app):
+    """The stairway: each revision in turn is applied, undone and applied again (PostgreSQL in the second run)."""
+    from alembic.script import ScriptDirectory
+
+    app = make_app()
+    _fresh_schema(app)
+    revisions = [script.revision for script in reversed(list(ScriptDirectory(app.config["MIGRATIONS_DIRECTORY"]).walk_revisions()))]
+    with app.app_context():
+        for revision in revisions:
+            upgrade(revision=revision)
+            downgrade(revision="-1")
+            upgrade(revision=revision)
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == revisions[-1]
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    empty_database(app)
