@@ -135,7 +135,8 @@ def end_session() -> None:
 
 def _marked_organisation():
     value = request.cookies.get(MARKER, "")
-    if value.isdigit() and 0 < len(value) < 12:
+    # Only what the column can hold is looked up (a larger number would be an error on PostgreSQL).
+    if value.isascii() and value.isdigit() and 0 < int(value) < 2**31:
         found = db.session.get(Organisation, int(value))
         if found is not None:
             return found

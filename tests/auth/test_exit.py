@@ -163,3 +163,16 @@ def test_the_button_carries_the_usable_address_only(client, people):
     db.session.commit()
     html = client.get("/login").get_data(as_text=True)
     assert f'data-exit-url="{NEUTRAL}"' in html
+
+
+@pytest.mark.parametrize("marker", ["99999999999999999999", "-1", "١٢", "x", ""])
+def test_any_marker_value_still_leaves_for_the_neutral_site(client, people, marker):
+    client.set_cookie("dera_left", marker, domain="dera.test")
+    response = client.get("/today")
+    assert response.status_code == 302 and response.headers["Location"] == NEUTRAL
+
+
+def test_the_marker_names_the_organisation_whose_exit_address_is_used(client, people):
+    other = factories.organisation("Tjetër", exit_url="https://example.org/moti")
+    client.set_cookie("dera_left", str(other.id), domain="dera.test")
+    assert client.get("/plan").headers["Location"] == "https://example.org/moti"
