@@ -55,9 +55,9 @@ SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElemen
 SMALL_TARGETS = """() => {
   const small = [];
   const box = (el) => el.getBoundingClientRect();
-  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]')) {
     const style = getComputedStyle(el);
-    if (style.visibility === 'hidden' || el.closest('[hidden], .visually-hidden, .leaflet-container')) continue;
+    if (style.visibility === 'hidden' || el.closest('[hidden], .visually-hidden')) continue;
     let r = box(el);
     if (r.width === 0 && r.height === 0) continue;
     if (el.classList.contains('skip-link')) continue;  // off-screen until focused, then large
