@@ -158,11 +158,13 @@ def answer_marked_phone():
     """Before each request: a phone marked by Leave quickly sees only the neutral site, except afresh."""
     if MARKER not in request.cookies or request.endpoint in STILL_ANSWERED:
         return None
+    organisation = _marked_organisation()
+    if current_user.is_authenticated:
+        # She left: a session the beacon could not end (no network, a closed tab) ends now.
+        end_session()
     if _is_fresh_entry():
         g.quick_exit_fresh_entry = True
         return None
-    organisation = _marked_organisation()
-    end_session()
     return leave_for_neutral_site(organisation)
 
 

@@ -176,3 +176,10 @@ def test_the_marker_names_the_organisation_whose_exit_address_is_used(client, pe
     other = factories.organisation("Tjetër", exit_url="https://example.org/moti")
     client.set_cookie("dera_left", str(other.id), domain="dera.test")
     assert client.get("/plan").headers["Location"] == "https://example.org/moti"
+
+
+def test_opening_dera_afresh_after_a_lost_beacon_still_asks_for_the_pin(client, people, login_as):
+    login_as(people.lulja)
+    client.set_cookie("dera_left", "0", domain="dera.test")
+    assert client.get("/").headers["Location"].endswith("/unlock")
+    assert client.get("/today").headers["Location"].endswith("/unlock")

@@ -109,7 +109,7 @@ def test_phone_numbers_never_break_across_lines(her_phone, lulja):
     broken = []
     for name in ("contacts", "service", "help", "services"):
         page.goto(lulja.pages[name])
-        broken += page.evaluate("""() => [...document.querySelectorAll('a[href^="tel:"]')]
+        broken += page.evaluate(r"""() => [...document.querySelectorAll('a[href^="tel:"]')]
           .filter((a) => a.getClientRects().length)
           .flatMap((a) => { const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT); const found = [];
                             while (walker.nextNode()) { if (/^\+?\d[\d ]{2,}$/.test(walker.currentNode.textContent.trim())) found.push(walker.currentNode); }
