@@ -186,3 +186,16 @@ def test_console_number_fields_are_styled_like_the_others(open_browser, lulja):
     text = office.page.evaluate("getComputedStyle(document.querySelector('input[type=url], input[type=text]')).fontSize")
     assert sizes and all(height >= 44 and border == "2px" and size == text for height, border, size in sizes), sizes
 
+
+
+def test_a_goal_in_the_console_editor_lands_below_the_sticky_top_bar(open_browser, lulja):
+    from tests.browser.test_foundation import sign_in_staff
+
+    for n in range(6):
+        factories.goal(lulja, f"Qëllimi {n}", steps=("Hapi i parë",))
+    office = open_browser()
+    sign_in_staff(office, "arta")
+    page = office.page
+    page.goto(f"/console/people/{lulja.id}/plan#goal-{lulja.goal_id}")
+    page.wait_for_load_state("load")
+    assert _below_top_bar(page, f"#goal-{lulja.goal_id}")

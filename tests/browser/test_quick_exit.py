@@ -156,3 +156,16 @@ def test_back_after_leaving_offline_shows_no_kept_page(phone, people):
     page.wait_for_load_state()
     assert "Dera" not in page.title()
     assert "Kontaktet" not in page.content() and "Shërbimet" not in page.content()
+
+
+def test_staff_typing_a_nickname_in_the_console_never_leaves(open_browser, people):
+    from tests.browser.test_foundation import sign_in_staff
+
+    office = open_browser(viewport={"width": 1280, "height": 800})
+    sign_in_staff(office, "arta")
+    page = office.page
+    page.get_by_role("link", name="Regjistro një person").first.click()
+    page.wait_for_load_state("load")
+    box = page.get_by_label("Pseudonimi")
+    type_as_a_person(page, box, "Ana Bora Cela")
+    expect(box).to_have_value("Ana Bora Cela")
