@@ -199,3 +199,22 @@ def test_a_goal_in_the_console_editor_lands_below_the_sticky_top_bar(open_browse
     page.goto(f"/console/people/{lulja.id}/plan#goal-{lulja.goal_id}")
     page.wait_for_load_state("load")
     assert _below_top_bar(page, f"#goal-{lulja.goal_id}")
+
+
+@pytest.mark.parametrize("text_size", ["100%", "130%"])
+def test_the_pages_before_signing_in_fit_the_phone_too(open_browser, lulja, text_size):
+    phone = open_browser()
+    page = phone.page
+    problems = {}
+    for path in ("/", "/enrol", "/login", "/offline?lang=sq", "/no-such-page", "bound:/unlock"):
+        if path.startswith("bound:"):
+            bind_phone(phone, lulja)
+            path = path.removeprefix("bound:")
+        page.goto(path)
+        page.wait_for_load_state("load")
+        page.evaluate("(size) => { document.documentElement.style.fontSize = size; }", text_size)
+        found = page.evaluate(SMALL_TARGETS)
+        overflow = page.evaluate(SIDEWAYS)
+        if found or overflow > 0:
+            problems[path] = {"small": found, "sideways": overflow}
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -169,3 +169,15 @@ def test_staff_typing_a_nickname_in_the_console_never_leaves(open_browser, peopl
     box = page.get_by_label("Pseudonimi")
     type_as_a_person(page, box, "Ana Bora Cela")
     expect(box).to_have_value("Ana Bora Cela")
+
+
+@pytest.mark.parametrize("modifier", ["Alt", "Control"])
+def test_switching_the_keyboard_language_with_shift_never_leaves(phone, people, modifier):
+    page = signed_in(phone, people)
+    page.wait_for_load_state("load")
+    for _ in range(3):
+        page.keyboard.down(modifier)
+        page.keyboard.press("Shift")
+        page.keyboard.up(modifier)
+    expect(page.locator("#quick-exit-status")).to_have_text("")
+    assert page.url.startswith(phone.base_url)

@@ -105,7 +105,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Shift") {
       if (!event.repeat) {
-        shiftDown = true;
+        // Alt+Shift or Ctrl+Shift switch the keyboard's language: not a lone Shift either.
+        shiftDown = !(event.altKey || event.ctrlKey || event.metaKey);
         otherKeyWithShift = false;
       }
       return;
@@ -119,7 +120,7 @@
     if (event.key !== "Shift") {
       return;
     }
-    var alone = shiftDown && !otherKeyWithShift;
+    var alone = shiftDown && !otherKeyWithShift && !(event.altKey || event.ctrlKey || event.metaKey);
     shiftDown = false;
     if (!alone) {
       return;
