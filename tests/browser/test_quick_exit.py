@@ -181,3 +181,18 @@ def test_switching_the_keyboard_language_with_shift_never_leaves(phone, people, 
         page.keyboard.up(modifier)
     expect(page.locator("#quick-exit-status")).to_have_text("")
     assert page.url.startswith(phone.base_url)
+
+
+def test_a_notification_tapped_after_leaving_opens_dera_afresh(phone, people):
+    phone.context.grant_permissions(["notifications"])
+    page = signed_in(phone, people)
+    controlled(page)
+    page.evaluate("navigator.serviceWorker.ready.then((r) => r.showNotification('Dera', {data: {url: '/appointments'}}))")
+    other_tab = phone.context.new_page()
+    other_tab.goto("/contacts")
+    page.get_by_role("link", name="Dil shpejt", exact=True).click()
+    expect(page).to_have_url(EXIT_URL)
+    worker = phone.context.service_workers[0]
+    worker.evaluate("self.registration.getNotifications().then((shown) => openNotification(shown[0]))")
+    expect(other_tab).to_have_url(re.compile(r"/unlock$"))
+    expect(other_tab.get_by_label("PIN-i")).to_be_visible()

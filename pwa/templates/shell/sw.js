@@ -201,10 +201,15 @@ async function openPage(path) {
   return self.clients.openWindow(target);
 }
 
+/* A tap on a notification opens its page; after Leave quickly, Dera afresh (the PIN page). */
+async function openNotification(notification) {
+  const left = await leftFor();
+  return openPage(left ? "/" : (notification.data && notification.data.url) || "/");
+}
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  // After Leave quickly a tap opens Dera afresh (the PIN page), not a page from before.
-  event.waitUntil(leftFor().then((left) => openPage(left ? "/" : (event.notification.data && event.notification.data.url) || "/")));
+  event.waitUntil(openNotification(event.notification));
 });
 
 self.addEventListener("pushsubscriptionchange", (event) => {
