@@ -15,8 +15,16 @@ LONG = "Regjistrohu në kursin e rrobaqepësisë në qendrën e formimit profesi
 
 
 @pytest.fixture
-def lulja(live):
+def no_tiles(live):
+    """The map page is measured too: its tiles go nowhere, and the setting is put back afterwards."""
+    original = live.config["TILE_URL"]
     live.config["TILE_URL"] = UNREACHABLE_TILES
+    yield
+    live.config["TILE_URL"] = original
+
+
+@pytest.fixture
+def lulja(live, no_tiles):
     org = factories.organisation(exit_url=EXIT_URL, helpline="0800 4321")
     arta = factories.staff(org, "arta", work_phone="069 000 0001")
     factories.staff(org, "drita", Role.SUPERVISOR)
