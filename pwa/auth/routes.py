@@ -13,7 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from ..extensions import csrf, db, limiter
 from ..clock import now
 from ..security import DEVICE_COOKIE, mark_active, survivor_required
-from . import services
+from . import quick_exit, services
 from .forms import CodeForm, EnrolForm, LanguageForm, PinForm, StaffSignInForm
 
 bp = Blueprint("auth", __name__)
@@ -119,22 +119,20 @@ def logout():
     return redirect(url_for("auth.start"))
 
 
-def _end_session() -> None:
-    if current_user.is_authenticated:
-        current_user.end_sessions()
-        db.session.commit()
-    logout_user()
-    session.clear()
+bp.before_app_request(quick_exit.answer_marked_phone)
+bp.after_app_request(quick_exit.forget_marker_on_fresh_entry)
+bp.add_app_template_global(quick_exit.quick_exit_url)
 
 
 @bp.get("/exit")
 def exit():
-    """Quick exit without JavaScript: end the session and leave for the neutral exit page."""
-    exit_url = g.organisation.exit_url if g.get("organisation") else current_app.config["ORGANISATION_DEFAULTS"]["exit_url"]
-    _end_session()
-    response = redirect(exit_url)
-    response.headers["Clear-Site-Data"] = '"cache"'
-    return response
+    """Quick exit without JavaScript: end the session, mark the phone, leave for the neutral site.
+
+    Never fails: an exit address that cannot be used leaves for the default one, or a blank page.
+    """
+    organisation = g.get("organisation")
+    quick_exit.end_session()
+    return quick_exit.mark_phone(quick_exit.leave_for_neutral_site(organisation), organisation)
 
 
 @bp.post("/exit")
@@ -145,10 +143,11 @@ def exit_beacon():
     Exempt from CSRF on purpose: leaving must work even with an expired form
     token, and all another site could do with it is sign someone out.
     """
-    _end_session()
+    organisation = g.get("organisation")
+    quick_exit.end_session()
     response = current_app.response_class(status=204)
     response.headers["Clear-Site-Data"] = '"cache"'
-    return response
+    return quick_exit.mark_phone(response, organisation)
 
 
 @bp.route("/unlock", methods=["GET", "POST"])

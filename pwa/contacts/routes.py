@@ -1,7 +1,9 @@
 """Contacts: national lines, the case manager and the organisation's line, trusted people."""
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
-from ..security import survivor_required
+from ..extensions import login_manager
+from ..security import DEVICE_COOKIE
 from .lines import load_national_lines, national_lines
 
 bp = Blueprint("contacts", __name__)
@@ -21,7 +23,14 @@ def show_contacts():
 
 
 @bp.get("/trusted-people")
-@survivor_required
 def show_trusted_people():
-    """Her trusted people: kept only in this phone's storage and shown by a script, behind the PIN."""
+    """Her trusted people, shown by a script from this phone's own storage.
+
+    The page itself holds nothing personal, so the service worker keeps an anonymous copy and it
+    opens offline like Contacts. Online, an enrolled phone asks for the PIN first; staff get 404.
+    """
+    if current_user.is_authenticated and not current_user.is_survivor:
+        abort(404)
+    if not current_user.is_authenticated and request.cookies.get(DEVICE_COOKIE):
+        return login_manager.unauthorized()
     return render_template("contacts/trusted_people.html")

@@ -175,7 +175,10 @@ def directory_payload(services: list[DirectoryService], detail_url) -> dict:
                 "verified_on": service.verified_on.isoformat() if service.verified_on else None,
                 "phones": [{"number": phone.number, "tel": phone.tel} for phone in service.phones],
                 "places": [
-                    {"town": location.city, "lat": location.latitude, "lon": location.longitude}
+                    # Without a street address a position can only be the town's (often its centre):
+                    # the phone then says "in <town>" or "about N km", never a false "50 m".
+                    {"town": location.city, "lat": location.latitude, "lon": location.longitude,
+                     "exact": bool((location.address_1 or "").strip())}
                     for location in service.locations
                 ],
                 "hours": [

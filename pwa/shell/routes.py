@@ -31,11 +31,12 @@ SHELL_ASSETS = (
 )
 # ES modules imported by other modules: requested without a version, so kept under their plain URL.
 SHELL_MODULES = ("js/directory.js",)
-# Pages with nothing personal on them: cached (as an anonymous copy) for use offline.
-PUBLIC_PAGES = ("/contacts", "/services")
+# Pages with nothing personal on them: cached (as an anonymous copy) for use offline. Trusted
+# people are drawn by a script from the phone's own storage, so their page is one of these.
+PUBLIC_PAGES = ("/contacts", "/services", "/trusted-people")
 PUBLIC_DATA = ("/services/directory.json",)
 # Pages kept on the phone only when the person turns on "keep my plan on this phone".
-PRIVATE_PAGES = ("/today", "/plan", "/appointments", "/trusted-people")
+PRIVATE_PAGES = ("/today", "/plan", "/appointments")
 LANGUAGES = ("sq", "en")
 
 

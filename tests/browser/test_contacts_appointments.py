@@ -87,11 +87,11 @@ def test_trusted_people_stay_on_the_phone_and_never_reach_the_server(phone, peop
     # Quick exit leaves them in place (they are hers); seeing them again needs the PIN.
     page.get_by_role("link", name="Dil shpejt", exact=True).click()
     expect(page).to_have_url(EXIT_URL)
-    page.goto("/trusted-people")
+    page.goto("/")
     expect(page).to_have_url(re.compile(r"/unlock$"))
     page.get_by_label("PIN-i").fill(factories.PIN)
     page.get_by_role("button", name="Hap").click()
-    expect(page).to_have_url(re.compile(r"/trusted-people$"))
+    page.goto("/trusted-people")
     expect(page.get_by_role("link", name=f"{TRUSTED_NAME} {TRUSTED_NUMBER}")).to_be_visible()
 
     page.get_by_role("button", name=f"Fshi: {TRUSTED_NAME}").click()
@@ -159,3 +159,21 @@ def test_a_case_manager_schedules_an_appointment_on_her_phone(open_browser, peop
     page.get_by_role("button", name="Ruaj").click()
     expect(page.get_by_text("Takimi u ruajt.")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="11:15")).to_contain_text("Lulja")
+
+
+def test_trusted_people_open_without_a_network_by_default(phone, people):
+    bind_phone(phone, people[2])
+    unlock(phone)
+    page = phone.page
+    page.goto("/trusted-people")
+    controlled(page)
+    page.get_by_label("Emri").fill(TRUSTED_NAME)
+    page.get_by_label("Numri i telefonit").fill(TRUSTED_NUMBER)
+    page.get_by_role("button", name="Shto").click()
+    expect(page.get_by_role("link", name=f"{TRUSTED_NAME} {TRUSTED_NUMBER}")).to_be_visible()
+    # "Keep my plan on this phone" was never turned on.
+    assert not page.evaluate("caches.has('dera-private-v1')")
+    phone.context.set_offline(True)
+    page.goto("/trusted-people")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Njerëzit e mi të besuar")
+    expect(page.get_by_role("link", name=f"{TRUSTED_NAME} {TRUSTED_NUMBER}")).to_have_attribute("href", "tel:0685551234")

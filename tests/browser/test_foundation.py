@@ -110,7 +110,10 @@ def test_quick_exit_button_leaves_and_back_shows_nothing(phone, people):
     page.get_by_role("link", name="Dil shpejt", exact=True).click()
     expect(page).to_have_url(EXIT_URL)
     _assert_no_dera_content_after_back(phone)
+    # A page she had open stays the neutral site; Dera opened afresh asks for the PIN.
     page.goto("/today")
+    expect(page).to_have_url(EXIT_URL)
+    page.goto("/")
     expect(page).to_have_url(re.compile(r"/unlock$"))
 
 

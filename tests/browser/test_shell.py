@@ -132,7 +132,7 @@ def test_keep_my_plan_caches_her_pages_and_quick_exit_deletes_them(phone, people
     phone.context.set_offline(False)
     page.get_by_role("link", name="Dil shpejt", exact=True).click()
     expect(page).to_have_url(EXIT_URL)
-    page.goto("/contacts")
+    page.goto("/")
     controlled(page)
     until(page, "async () => !(await caches.has('dera-private-v1'))")
     assert personal(page.evaluate(CACHED)) == []

@@ -1,8 +1,9 @@
-"""Contacts: national lines and the organisation's line for everyone; her case manager and trusted people behind the PIN."""
+"""Contacts: national lines and the organisation's line for everyone; her case manager behind the PIN; trusted people on the phone."""
 import pytest
 from bs4 import BeautifulSoup
 
 from pwa.extensions import db
+from pwa.security import DEVICE_COOKIE
 
 
 def test_contacts_list_every_national_line_with_a_call_link(client, org):
@@ -44,8 +45,16 @@ def test_contacts_link_to_trusted_people(client, org):
     assert 'href="/trusted-people"' in client.get("/contacts").get_data(as_text=True)
 
 
-def test_trusted_people_need_the_pin(client, people):
-    assert client.get("/trusted-people").headers["Location"] == "/"
+def test_trusted_people_need_the_pin_on_an_enrolled_phone(client, people):
+    client.set_cookie(DEVICE_COOKIE, people.lulja.device_secret, domain="dera.test")
+    assert client.get("/trusted-people").headers["Location"] == "/unlock"
+
+
+def test_the_anonymous_copy_kept_for_offline_holds_nothing_personal(client, people):
+    response = client.get("/trusted-people")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Lulja" not in html and "Arta" not in html and "help-queue" not in html
 
 
 def test_staff_get_404_on_trusted_people(client, people, login_as):

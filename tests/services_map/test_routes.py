@@ -3,6 +3,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from pwa.extensions import db
 from tests import factories
 
 PUBLIC = ["/services", "/services/map", "/services/directory.json"]
@@ -91,11 +92,18 @@ def test_a_hidden_service_is_not_found(client, directory):
     assert client.get(f"/services/{directory['hidden'].id}").status_code == 404
 
 
+def test_a_place_with_a_street_address_has_an_exact_position(client, directory):
+    directory["work"].locations[0].address_1 = "Rruga Qemal Stafa 3"
+    db.session.commit()
+    work = next(s for s in client.get("/services/directory.json").get_json()["services"] if s["name"] == "Zyra e punës Elbasan")
+    assert work["places"][0]["exact"] is True
+
+
 def test_directory_json_has_what_the_phone_needs(client, directory):
     data = client.get("/services/directory.json").get_json()
     assert data["timezone"] == "Europe/Tirane"
     work = next(s for s in data["services"] if s["name"] == "Zyra e punës Elbasan")
-    assert work["places"] == [{"town": "Elbasan", "lat": 41.1125, "lon": 20.0822}]
+    assert work["places"] == [{"town": "Elbasan", "lat": 41.1125, "lon": 20.0822, "exact": False}]
     assert work["hours"] == [{"days": ["MO", "TU", "WE", "TH", "FR"], "opens": "08:00", "closes": "16:00", "timezone": "Europe/Tirane"}]
     assert work["phones"] == [{"number": "069 123 4567", "tel": "0691234567"}]
     assert "Shërbim i fshehur" not in str(data)

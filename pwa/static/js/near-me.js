@@ -1,15 +1,67 @@
 /* "Near me": after a tap, ask the phone where it is, and put the nearest services first.
- * The position is used here and never sent anywhere: distances come from the directory JSON. */
+ * The position is used here and never sent anywhere: distances come from the directory JSON.
+ *
+ * Honest about precision: a place without a street address is known only by its town (many
+ * share the town's centre), so it is "in Tiranë" when she is close, or "about 3 km", rounded
+ * as coarsely as that position allows, never "50 m". A place in a town but without a position
+ * takes its town's, when another place there has one. Services without any position come
+ * after those with one, and the lines that work everywhere in the country come last. */
 import { distanceKm, loadDirectory } from "./directory.js";
 
 const button = document.getElementById("near-me");
 const list = document.getElementById("service-list");
 const status = document.getElementById("near-me-status");
+// Within this distance of a town's position she is taken to be in that town.
+const IN_TOWN_KM = 2.5;
 
-function formatDistance(km) {
+function number(value, digits) {
   const language = document.documentElement.lang || "sq";
-  if (km < 1) { return new Intl.NumberFormat(language).format(Math.max(50, Math.round(km * 20) * 50)) + " m"; }
-  return new Intl.NumberFormat(language, { maximumFractionDigits: km < 10 ? 1 : 0 }).format(km) + " km";
+  return new Intl.NumberFormat(language, { maximumFractionDigits: digits }).format(value);
+}
+
+function exactDistance(km) {
+  if (km < 1) { return number(Math.max(50, Math.round(km * 20) * 50), 0) + " m"; }
+  return number(km, km < 10 ? 1 : 0) + " km";
+}
+
+function roughDistance(km) {
+  const step = km < 10 ? 1 : km < 50 ? 5 : 10;
+  return button.dataset.aboutKm.replace("{km}", number(Math.max(1, Math.round(km / step) * step), 0));
+}
+
+function townPositions(services) {
+  const towns = new Map();
+  services.forEach((service) => service.places.forEach((place) => {
+    if (place.town && place.lat !== null && place.lon !== null && !towns.has(place.town)) {
+      towns.set(place.town, { lat: place.lat, lon: place.lon });
+    }
+  }));
+  return towns;
+}
+
+/* The nearest place of a service: { km, exact, town }, or null when none has a position. */
+function nearest(here, service, towns) {
+  let best = null;
+  service.places.forEach((place) => {
+    const known = place.lat !== null && place.lon !== null;
+    const position = known ? place : towns.get(place.town);
+    if (!position) { return; }
+    const km = distanceKm(here, position);
+    if (!best || km < best.km) { best = { km, exact: known && place.exact, town: place.town }; }
+  });
+  return best;
+}
+
+function describe(place) {
+  if (place.exact) { return exactDistance(place.km); }
+  if (place.town && place.km < IN_TOWN_KM) { return button.dataset.inTown.replace("{town}", place.town); }
+  return roughDistance(place.km);
+}
+
+/* Positioned services by distance, then those in a town with no position, then those for everywhere. */
+function rank(service, place) {
+  if (place) { return [0, place.km]; }
+  return [service && service.places.length ? 1 : 2, 0];
 }
 
 async function sortByDistance(coords) {
@@ -22,18 +74,18 @@ async function sortByDistance(coords) {
   }
   const here = { lat: coords.latitude, lon: coords.longitude };
   const byId = new Map(directory.services.map((service) => [service.id, service]));
+  const towns = townPositions(directory.services);
   const items = [...list.querySelectorAll("li[data-service-id]")].map((item, index) => {
     const service = byId.get(item.dataset.serviceId);
-    const places = service ? service.places.filter((p) => p.lat !== null && p.lon !== null) : [];
-    const km = places.length ? Math.min(...places.map((p) => distanceKm(here, p))) : null;
-    return { item, index, km };
+    const place = service ? nearest(here, service, towns) : null;
+    return { item, index, place, rank: rank(service, place) };
   });
-  items.sort((a, b) => (a.km ?? Infinity) - (b.km ?? Infinity) || a.index - b.index);
-  items.forEach(({ item, km }) => {
+  items.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.index - b.index);
+  items.forEach(({ item, place }) => {
     list.appendChild(item);
     const label = item.querySelector("[data-distance]");
-    if (label && km !== null) {
-      label.textContent = formatDistance(km);
+    if (label && place) {
+      label.textContent = describe(place);
       label.hidden = false;
     }
   });

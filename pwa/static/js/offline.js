@@ -19,8 +19,8 @@
 
   /* Quick exit empties the pages kept on the phone before it leaves. */
   window.DeraExitHooks = window.DeraExitHooks || [];
-  window.DeraExitHooks.push(function () {
-    tellWorker({ type: "exit" });
+  window.DeraExitHooks.push(function (exitUrl) {
+    tellWorker({ type: "exit", exitUrl: exitUrl });
     if (window.caches) { caches.delete("dera-private-v1"); }
   });
 

@@ -4,6 +4,9 @@
  *   refreshed on every visit, and shown when there is no network.
  * - Pages with personal content are never kept, unless the person turned on
  *   "keep my plan on this phone"; turning it off, or leaving quickly, deletes them.
+ * - After Leave quickly it keeps the exit address and sends every navigation back into
+ *   Dera to the neutral site, also offline, until Dera is opened afresh at "/" or with an
+ *   enrolment link (pwa/auth/quick_exit.py has the whole design).
  * - Push: shows the (neutral) notification, opens the right page on a tap, and
  *   renews the subscription when the push service changes it.
  * - Help requests written offline wait in IndexedDB (static/js/offline-queue.js);
@@ -14,7 +17,9 @@ const CONFIG = {{ config }};
 const SHELL_CACHE = "dera-shell-" + CONFIG.version;
 const PUBLIC_CACHE = "dera-public-v1";
 const PRIVATE_CACHE = "dera-private-v1";
-const OWN_CACHES = [SHELL_CACHE, PUBLIC_CACHE, PRIVATE_CACHE];
+const LEFT_CACHE = "dera-left-v1";
+const LEFT_KEY = "/exit";
+const OWN_CACHES = [SHELL_CACHE, PUBLIC_CACHE, PRIVATE_CACHE, LEFT_CACHE];
 let language = "sq";
 
 self.addEventListener("install", (event) => {
@@ -63,7 +68,26 @@ async function offlinePage() {
   return (await shell.match(CONFIG.offline[language] || CONFIG.offline.sq)) || Response.error();
 }
 
+/* The exit address kept since Leave quickly, or null. Kept in a cache, not a variable,
+ * because the browser stops and restarts the worker whenever it likes. */
+async function leftFor() {
+  const kept = await caches.match(LEFT_KEY, { cacheName: LEFT_CACHE });
+  return kept ? kept.text() : null;
+}
+
+function isFreshEntry(url) {
+  return url.pathname === "/" || url.pathname.startsWith("/enrol/");
+}
+
 async function handleNavigation(event, url) {
+  if (isFreshEntry(url)) {
+    await caches.delete(LEFT_CACHE);
+  } else {
+    const exitUrl = await leftFor();
+    if (exitUrl) {
+      return Response.redirect(exitUrl, 302);
+    }
+  }
   try {
     const response = await fetch(event.request);
     const lang = response.headers.get("Content-Language");
@@ -124,7 +148,12 @@ self.addEventListener("message", (event) => {
   if (message.type === "keep-plan") {
     event.waitUntil(message.on ? caches.open(PRIVATE_CACHE) : caches.delete(PRIVATE_CACHE));
   } else if (message.type === "exit") {
-    event.waitUntil(caches.delete(PRIVATE_CACHE));
+    event.waitUntil(Promise.all([
+      caches.delete(PRIVATE_CACHE),
+      /^https?:\/\//.test(message.exitUrl || "")
+        ? caches.open(LEFT_CACHE).then((cache) => cache.put(LEFT_KEY, new Response(message.exitUrl)))
+        : null,
+    ]));
   }
 });
 
@@ -175,9 +204,15 @@ async function openPage(path) {
   return self.clients.openWindow(target);
 }
 
+/* A tap on a notification opens its page; after Leave quickly, Dera afresh (the PIN page). */
+async function openNotification(notification) {
+  const left = await leftFor();
+  return openPage(left ? "/" : (notification.data && notification.data.url) || "/");
+}
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  event.waitUntil(openPage((event.notification.data && event.notification.data.url) || "/"));
+  event.waitUntil(openNotification(event.notification));
 });
 
 self.addEventListener("pushsubscriptionchange", (event) => {
