@@ -17,6 +17,7 @@ def gunicorn(tmp_path, workers: int, bind: str = "127.0.0.1:0") -> subprocess.Po
         "PATH": os.environ["PATH"], "DERA_ENV": "production", "DERA_SECRET_KEY": "s" * 48,
         "DERA_NOTES_KEY": "0d5bXtTtZ3ZcJ8Jm6vQ8m2cQ2w0xXx5b3r6P1k9Yq4s=", "DATABASE_URL": "postgresql://dera@127.0.0.1:1/dera",
         "DERA_INSTANCE_PATH": str(tmp_path), "DERA_BIND": bind, "DERA_WORKERS": str(workers),
+        "DERA_VAPID_SUBJECT": "mailto:it@qendra-ci.al",
     }
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py"), "pwa:create_app()"],
