@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from . import assets, i18n, security
+    from . import assets, boundary, i18n, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    boundary.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     i18n.init_app(app)

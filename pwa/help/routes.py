@@ -7,13 +7,14 @@ from the phone's offline queue stores exactly one request.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..auth.services import device_for_secret
+from ..boundary import json_endpoint
 from ..clock import now
-from ..extensions import csrf, db, limiter
+from ..extensions import client_key, csrf, db, limiter
 from ..models import HelpRequest, Survivor
 from ..security import DEVICE_COOKIE, survivor_required
 from . import services
@@ -69,10 +70,49 @@ def ask_for_help():
     return _ask_page(form, key_problem=key is None and not form.errors)
 
 
+# What the phone's queue sends (offline-queue.js): every value a string, nothing else.
+QUEUED_REQUEST = {
+    "type": "object",
+    "properties": {
+        "token": {"type": "string", "maxLength": 500},
+        "fresh": {"type": "string", "maxLength": 500},
+        "key": {"type": "string", "maxLength": 64},
+        "setback": {"type": ["string", "null"], "maxLength": 40},
+        "urgency": {"type": ["string", "null"], "maxLength": 40},
+        "contact": {"type": ["string", "null"], "maxLength": 40},
+        "note": {"type": ["string", "null"], "maxLength": 4000},
+    },
+    "required": ["token", "key"],
+    "additionalProperties": False,
+}
+
+
+def _queue_device():
+    """The phone sending a queued request, when its token and device cookie belong to the same person."""
+    if "queue_device" not in g:
+        g.queue_device = None
+        data = request.get_json(silent=True)
+        if isinstance(data, dict):
+            config = current_app.config
+            survivor_id = services.queue_sender(config["SECRET_KEY"], data.get("token"), data.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
+            device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
+            if survivor_id is not None and device is not None and device.survivor_id == survivor_id and not device.survivor.is_locked:
+                g.queue_device = device
+    return g.queue_device
+
+
+def _queue_key() -> str:
+    """Her own budget is her phone's; requests nobody could prove share one per address."""
+    device = _queue_device()
+    return f"device:{device.id}" if device is not None else f"anonymous:{client_key()}"
+
+
 @bp.post("/help/queue")
 @csrf.exempt
-@limiter.limit("60 per hour")
-def send_queued_request():
+@limiter.limit("60 per hour", key_func=_queue_key, deduct_when=lambda response: response.status_code < 400)
+@limiter.limit("60 per hour", key_func=_queue_key, deduct_when=lambda response: response.status_code >= 400, scope="help-queue-refused")
+@json_endpoint(QUEUED_REQUEST)
+def send_queued_request(body: dict):
     """A request kept on the phone while it was offline, sent by the page or the service worker.
 
     It needs no session: the idle lock may have ended it while the phone was
@@ -80,19 +120,15 @@ def send_queued_request():
     needs the token of the page it was written on (signed, for this person, at
     most ``HELP_QUEUE_TOKEN_DAYS`` old, or renewed by the ``fresh`` token of a
     page she opened since) and this phone's device cookie. That pair is also
-    why it needs no CSRF token: another site can read neither.
+    why it needs no CSRF token: another site can read neither. Sent and refused
+    requests are counted apart, and per phone, so strangers cannot use up hers.
     """
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return jsonify(error="bad request"), 400
-    config = current_app.config
-    survivor_id = services.queue_sender(config["SECRET_KEY"], data.get("token"), data.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
-    device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
-    if survivor_id is None or device is None or device.survivor_id != survivor_id or device.survivor.is_locked:
+    device = _queue_device()
+    if device is None:
         return jsonify(error="unlock the app and try again"), 401
     survivor: Survivor = device.survivor
-    key = services.normalise_key(data.get("key"))
-    answers = MultiDict({name: str(data.get(name) or "") for name in ("setback", "urgency", "contact", "note")})
+    key = services.normalise_key(body["key"])
+    answers = MultiDict({name: body.get(name) or "" for name in ("setback", "urgency", "contact", "note")})
     form = HelpRequestForm(formdata=answers, meta={"csrf": False})
     if not form.validate() or key is None:
         errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}

@@ -78,7 +78,8 @@ def test_the_answers_are_explained_in_her_language(phone, people):
 
 
 def test_not_json_is_refused(phone):
-    assert phone.post("/help/queue", data="x").status_code == 400
+    assert phone.post("/help/queue", data="x").status_code == 415
+    assert phone.post("/help/queue", data="x", content_type="application/json").status_code == 400
 
 
 def test_it_works_after_the_idle_lock_and_does_not_unlock_the_app(client, people, login_as):
