@@ -1,6 +1,7 @@
 """Signing in and out: staff passwords, survivor enrolment and PIN, quick exit, language."""
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
@@ -29,6 +30,9 @@ def _safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     # Browsers read a backslash as a slash, so "/\\evil.example" would leave the site.
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    # A line break or other control character cannot go into a Location header.
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target):
         return None
     return target
 
@@ -170,8 +174,12 @@ def unlock():
     return render_template("auth/unlock.html", form=form, idle_locked=idle_locked)
 
 
+# Every place a code is tried shares one budget per client.
+CODE_TRIES = "20 per minute; 200 per day"
+
+
 @bp.route("/enrol", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.shared_limit(CODE_TRIES, scope="enrolment-code", methods=["POST"])
 def enter_code():
     """A survivor types the code her case manager gave her."""
     form = CodeForm()
@@ -184,7 +192,7 @@ def enter_code():
 
 
 @bp.route("/enrol/<code>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.shared_limit(CODE_TRIES, scope="enrolment-code")
 def enrol(code: str):
     """Choose a nickname and a PIN; this binds the phone."""
     enrolment = services.find_enrolment(db.session, code, now())
