@@ -20,11 +20,30 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _JSON_SCHEMA = "_dera_json_schema"
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression for the decimal numbers from 0 to ``limit`` (leading zeros allowed)."""
+    digits = str(limit)
+    alternatives = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - i - 1
+            alternatives.append(digits[:i] + f"[0-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    alternatives.append(digits)
+    return "0*(?:" + "|".join(alternatives) + ")"
+
+
 class DatabaseIntConverter(IntegerConverter):
-    """``<int:…>`` that matches only ids the database can hold; anything larger is a 404."""
+    """``<int:…>`` that matches only ids the database can hold; anything larger is a 404.
+
+    The range is in the pattern itself, not only in ``to_python``: a value that
+    matches no pattern is a 404 even where another method has a rule (not a 405).
+    """
+
+    regex = digits_up_to(DATABASE_INT_MAX)
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=DATABASE_INT_MAX if max is None else max, signed=signed)
+        self.regex = digits_up_to(self.max)
 
 
 class BodyRefused(Exception):
