@@ -7,8 +7,9 @@ from the phone's offline queue stores exactly one request.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from limits import parse as parse_limit
 from werkzeug.datastructures import MultiDict
 
 from ..auth.services import device_for_secret
@@ -87,30 +88,36 @@ QUEUED_REQUEST = {
 }
 
 
-def _queue_device():
+def _queue_device(body: dict):
     """The phone sending a queued request, when its token and device cookie belong to the same person."""
-    if "queue_device" not in g:
-        g.queue_device = None
-        data = request.get_json(silent=True)
-        if isinstance(data, dict):
-            config = current_app.config
-            survivor_id = services.queue_sender(config["SECRET_KEY"], data.get("token"), data.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
-            device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
-            if survivor_id is not None and device is not None and device.survivor_id == survivor_id and not device.survivor.is_locked:
-                g.queue_device = device
-    return g.queue_device
+    config = current_app.config
+    survivor_id = services.queue_sender(config["SECRET_KEY"], body["token"], body.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
+    device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
+    if survivor_id is None or device is None or device.survivor_id != survivor_id or device.survivor.is_locked:
+        return None
+    return device
 
 
-def _queue_key() -> str:
-    """Her own budget is her phone's; requests nobody could prove share one per address."""
-    device = _queue_device()
-    return f"device:{device.id}" if device is not None else f"anonymous:{client_key()}"
+# Each budget of the queue: her phone's sent requests, her phone's refused ones, and, per address,
+# the refused requests nobody could prove were hers. Strangers only ever spend the last one.
+QUEUE_LIMIT = parse_limit("60 per hour")
+
+
+def _spend(bucket: str) -> bool:
+    """Take one request from a budget of the queue; False when it is used up."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    return limiter.limiter.hit(QUEUE_LIMIT, "help-queue", bucket)
+
+
+def _refused(bucket: str, body: dict, status: int):
+    if not _spend(bucket):
+        return jsonify(error="too many requests"), 429
+    return jsonify(body), status
 
 
 @bp.post("/help/queue")
 @csrf.exempt
-@limiter.limit("60 per hour", key_func=_queue_key, deduct_when=lambda response: response.status_code < 400)
-@limiter.limit("60 per hour", key_func=_queue_key, deduct_when=lambda response: response.status_code >= 400, scope="help-queue-refused")
 @json_endpoint(QUEUED_REQUEST)
 def send_queued_request(body: dict):
     """A request kept on the phone while it was offline, sent by the page or the service worker.
@@ -123,9 +130,9 @@ def send_queued_request(body: dict):
     why it needs no CSRF token: another site can read neither. Sent and refused
     requests are counted apart, and per phone, so strangers cannot use up hers.
     """
-    device = _queue_device()
+    device = _queue_device(body)
     if device is None:
-        return jsonify(error="unlock the app and try again"), 401
+        return _refused(f"anonymous:{client_key()}", {"error": "unlock the app and try again"}, 401)
     survivor: Survivor = device.survivor
     key = services.normalise_key(body["key"])
     answers = MultiDict({name: body.get(name) or "" for name in ("setback", "urgency", "contact", "note")})
@@ -134,7 +141,9 @@ def send_queued_request(body: dict):
         errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
         if key is None:
             errors["key"] = ["not a UUID"]
-        return jsonify(errors=errors), 400
+        return _refused(f"refused:{device.id}", {"errors": errors}, 400)
+    if not _spend(f"device:{device.id}"):
+        return jsonify(error="too many requests"), 429
     help_request, created = services.create_help_request(
         db.session, survivor, key, form.setback.data, form.urgency.data, form.contact.data, form.note.data, now()
     )
