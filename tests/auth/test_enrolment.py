@@ -110,3 +110,24 @@ def test_welcome_page_explains_quick_exit_and_its_limits(client, waiting):
     client.post(f"/enrol/{code}", data={"nickname": "Ylli", "pin": "135790", "pin_again": "135790"})
     html = client.get("/welcome").get_data(as_text=True)
     assert "Shift" in html and 'href="/today"' in html
+
+
+def test_guessing_codes_is_limited_wherever_a_code_is_tried(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        people = factories.small_organisation(factories.organisation())
+        code = factories.enrolment_code(factories.survivor(people.arta, "Ylli", pin=None), people.arta)
+        guesser = app.test_client()
+        for number in range(10):
+            assert guesser.get(f"/enrol/AAAA-{number:04d}").status_code == 404
+        for number in range(10):
+            assert guesser.post("/enrol", data={"code": f"AAAA-{number:04d}"}).status_code == 200
+        assert guesser.get(f"/enrol/{code}").status_code == 429
+        assert guesser.post("/enrol", data={"code": code}).status_code == 429
+
+
+def test_a_code_only_works_with_this_servers_key(app, waiting):
+    ylli, code = waiting
+    assert services.find_enrolment(db.session, code, utcnow()) is not None
+    app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-987654"
+    assert services.find_enrolment(db.session, code, utcnow()) is None
