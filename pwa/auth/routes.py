@@ -181,12 +181,18 @@ CODE_TRIES = "20 per minute; 200 per day"
 @bp.route("/enrol", methods=["GET", "POST"])
 @limiter.shared_limit(CODE_TRIES, scope="enrolment-code", methods=["POST"])
 def enter_code():
-    """A survivor types the code her case manager gave her."""
+    """A survivor types the code her case manager gave her (or her phone fills it in from the link's fragment).
+
+    The code travels in the form's body from here on, never in an address a
+    log or the browser's history would keep.
+    """
+    if "pin" in request.form:
+        return _bind_phone(request.form.get("code", ""))
     form = CodeForm()
     if form.validate_on_submit():
         code = services.normalise_code(form.code.data)
         if services.find_enrolment(db.session, code, now()) is not None:
-            return redirect(url_for("auth.enrol", code=services.format_code(code)))
+            return _bind_phone(code)
         form.code.errors.append(_("This code does not work. Check it, or ask your case manager for a new one."))
     return render_template("auth/enter_code.html", form=form)
 
@@ -194,14 +200,20 @@ def enter_code():
 @bp.route("/enrol/<code>", methods=["GET", "POST"])
 @limiter.shared_limit(CODE_TRIES, scope="enrolment-code")
 def enrol(code: str):
+    """The same as typing the code: for links made before codes moved into the link's fragment."""
+    return _bind_phone(code)
+
+
+def _bind_phone(code: str):
     """Choose a nickname and a PIN; this binds the phone."""
     enrolment = services.find_enrolment(db.session, code, now())
     if enrolment is None:
         return render_template("auth/code_invalid.html"), 404
-    form = EnrolForm()
-    if request.method == "GET":
-        form.nickname.data = enrolment.survivor.nickname
-    if form.validate_on_submit():
+    if "pin" not in request.form:
+        form = EnrolForm(formdata=None, data={"nickname": enrolment.survivor.nickname})
+    else:
+        form = EnrolForm()
+    if "pin" in request.form and form.validate_on_submit():
         bound = services.complete_enrolment(db.session, enrolment, form.nickname.data, form.pin.data, now())
         if bound is None:
             db.session.rollback()
@@ -210,7 +222,7 @@ def enrol(code: str):
         db.session.commit()
         _sign_in(survivor)
         return _set_device_cookie(redirect(url_for("auth.welcome")), secret)
-    return render_template("auth/enrol.html", form=form, code=code)
+    return render_template("auth/enrol.html", form=form, code=services.format_code(services.normalise_code(code)))
 
 
 @bp.get("/welcome")

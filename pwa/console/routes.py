@@ -23,7 +23,8 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 
 def _enrolment_link(code: str) -> str:
     base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
-    return f"{base}{url_for('auth.enrol', code=code)}"
+    # In the fragment, which the browser keeps to itself: no server or proxy log ever sees the code.
+    return f"{base}{url_for('auth.enter_code')}#{code}"
 
 
 def _code_context(survivor: Survivor, code: str) -> dict:

@@ -52,7 +52,7 @@ def test_code_expires_after_72_hours(client, people):
 def test_code_can_be_typed_in_lower_case_without_dash(client, waiting):
     _, code = waiting
     response = client.post("/enrol", data={"code": code.replace("-", " ").lower()})
-    assert response.headers["Location"] == f"/enrol/{code}"
+    assert response.status_code == 200 and f'name="code" value="{code}"' in response.get_data(as_text=True)
 
 
 def test_wrong_code_is_explained(client, people):
@@ -131,3 +131,19 @@ def test_a_code_only_works_with_this_servers_key(app, waiting):
     assert services.find_enrolment(db.session, code, utcnow()) is not None
     app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-987654"
     assert services.find_enrolment(db.session, code, utcnow()) is None
+
+
+def test_the_code_travels_in_the_body_after_it_is_typed(client, waiting):
+    ylli, code = waiting
+    page = client.post("/enrol", data={"code": code.lower()})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'name="code" value="{code}"' in html and 'action="/enrol"' in html
+    done = client.post("/enrol", data={"code": code, "nickname": "Hëna", "pin": "135790", "pin_again": "135790"})
+    assert done.headers["Location"] == "/welcome"
+    db.session.refresh(ylli)
+    assert ylli.nickname == "Hëna"
+
+
+def test_a_wrong_code_in_the_body_binds_nothing(client, waiting):
+    response = client.post("/enrol", data={"code": "AAAA-AAAA", "nickname": "Hëna", "pin": "135790", "pin_again": "135790"})
+    assert response.status_code == 404 and client.get_cookie(DEVICE_COOKIE, domain="dera.test") is None
