@@ -75,6 +75,42 @@ _ONE_LINE_CHECK = _refuse_controls(_CONTROL)
 _SEVERAL_LINES_CHECK = _refuse_controls(_CONTROL_BUT_LINES)
 
 
+_CHOOSE = _l("Choose one of the options in the list.")
+# WTForms' own messages (it has no Albanian): ours instead, through our catalogs. WTForms
+# fills in the numbers afterwards.
+_LIBRARY_MESSAGES = {
+    "This field is required.": _l("Please fill this in."),
+    "Invalid input.": _l("Check what you wrote and try again."),
+    "Not a valid choice.": _CHOOSE,
+    "Invalid Choice: could not coerce.": _CHOOSE,
+    "Invalid choice(s): one or more data inputs could not be coerced.": _CHOOSE,
+    "'%(value)s' is not a valid choice for this field.": _CHOOSE,
+    "'%(value)s' are not valid choices for this field.": _CHOOSE,
+    "Invalid value, must be one of: %(values)s.": _CHOOSE,
+    "Field cannot be longer than %(max)d character.": _l("At most %(max)d characters."),
+    "Field cannot be longer than %(max)d characters.": _l("At most %(max)d characters."),
+    "Field must be at least %(min)d character long.": _l("At least %(min)d characters."),
+    "Field must be at least %(min)d characters long.": _l("At least %(min)d characters."),
+    "Field must be between %(min)d and %(max)d characters long.": _l("From %(min)d to %(max)d characters."),
+    "Not a valid integer value.": _l("Write a number, with digits only."),
+    "Not a valid decimal value.": _l("Write a number, with digits only."),
+    "Not a valid float value.": _l("Write a number, with digits only."),
+    "Not a valid date value.": _l("Write the date as year-month-day, for example 2026-05-31."),
+    "Number must be between %(min)s and %(max)s.": _l("Choose a number from %(min)s to %(max)s."),
+    "Field must be equal to %(other_name)s.": _l("The two are not the same. Try again."),
+}
+
+
+class _LibraryMessages:
+    """The translations object WTForms asks for its own messages."""
+
+    def gettext(self, string):
+        return str(_LIBRARY_MESSAGES.get(string, string))
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
 def _cleaning_for(field) -> tuple[tuple, object] | None:
     """The filter and the first validator for a bound field, by its kind."""
     if isinstance(field, CSRFTokenField) or not isinstance(field, StringField):
@@ -88,6 +124,9 @@ def _cleaning_for(field) -> tuple[tuple, object] | None:
 
 class CleanTextMeta(DefaultMeta):
     """Binds every text field with the cleaning filter first and the control-character check first."""
+
+    def get_translations(self, form):
+        return _LibraryMessages()
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
