@@ -13,6 +13,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -47,7 +48,15 @@ NASTY = [
     "0001-01-01", "25:61", "١٢٣٤٥٦", "１２３４５６", "123456\n", "<script>alert(1)</script>", "https://example.org/\n",
     "%00", "../../etc/passwd", "x" * 5000,
 ]
+# Ordinary words with something unwanted in the middle.
+spiked = st.builds(
+    lambda head, spike, tail: head + spike + tail,
+    st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs"]), min_size=2, max_size=12),
+    st.sampled_from(["\x00", "\n", "\r", "\t", "\x1b", "\x7f", "\x85", "\x9f", "\u202e", "\u2066", "\u2028", "\ufeff", "e\u0301"]),
+    st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs"]), min_size=0, max_size=12),
+)
 text_values = st.one_of(
+    spiked,
     st.sampled_from(NASTY),
     st.text(max_size=30),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=600),
@@ -58,7 +67,31 @@ text_values = st.one_of(
 @dataclass
 class FormSpec:
     action: str
-    fields: list[tuple[str, list[str]]] = field(default_factory=list)  # name, values the page offers
+    fields: list[tuple[str, list[str]]] = field(default_factory=list)  # name, values the page offers (a usable one first)
+
+
+def usable_value(name: str, kind: str) -> str:
+    """A value a person would type in an empty field, so that one hostile field is the only thing wrong."""
+    today = date.today()
+    if "pin" in name:
+        return factories.PIN
+    if "password" in name:
+        return factories.PASSWORD
+    if name.endswith("held_on"):
+        return today.isoformat()
+    if kind == "date" or name.endswith(("day", "_date")):
+        return (today + timedelta(days=2)).isoformat()
+    if name.endswith("time"):
+        return "10:30"
+    if name.startswith(("opens_", "closes_")) or name.endswith(("latitude", "longitude", "phone", "helpline", "number")):
+        return ""
+    if kind == "number":
+        return "5"
+    if kind == "url" or name.endswith("url"):
+        return "https://example.org/"
+    if name.endswith("username"):
+        return "ana.test"
+    return "Tekst i thjeshtë"
 
 
 def _forms_of(html: str) -> list[FormSpec]:
@@ -75,11 +108,14 @@ def _forms_of(html: str) -> list[FormSpec]:
                 continue
             offered = names.setdefault(name, [])
             if element.name == "select":
-                offered += [option.get("value", option.get_text()) for option in element.find_all("option")]
+                options = [option.get("value", option.get_text()) for option in element.find_all("option")]
+                offered += [value for value in options if value] + [value for value in options if not value]
             elif element.name == "textarea":
-                offered.append(element.get_text())
+                offered.append(element.get_text() or usable_value(name, "textarea"))
+            elif element.get("type") in ("radio", "checkbox"):
+                offered.append(element.get("value", "on"))
             else:
-                offered.append(element.get("value", ""))
+                offered.append(element.get("value") or usable_value(name, element.get("type", "text")))
         spec.fields = list(names.items())
         found.append(spec)
     return found
@@ -165,11 +201,21 @@ def _world(people):
 
 
 def _values(spec: FormSpec):
-    pairs = []
-    for name, offered in spec.fields:
-        choices = [st.sampled_from(offered)] if offered else []
-        pairs.append(st.tuples(st.just(name), st.lists(st.one_of(*choices, text_values), min_size=0, max_size=2)))
-    return st.tuples(*pairs) if pairs else st.just(())
+    """Usually: every field as the page offers it, but one hostile; sometimes every field anything at all."""
+    if not spec.fields:
+        return st.just(())
+    usable = tuple((name, [offered[0]] if offered else []) for name, offered in spec.fields)
+
+    def one_hostile(index: int, values: list[str]):
+        drawn = list(usable)
+        drawn[index] = (spec.fields[index][0], values)
+        return tuple(drawn)
+
+    one = st.builds(one_hostile, st.integers(0, len(spec.fields) - 1), st.lists(text_values, min_size=0, max_size=2))
+    anything = st.tuples(
+        *(st.tuples(st.just(name), st.lists(st.one_of(st.sampled_from(offered or [""]), text_values), max_size=2)) for name, offered in spec.fields)
+    )
+    return st.one_of(st.just(usable), one, one, one, anything)
 
 
 def _post(client, spec: FormSpec, drawn) -> object:
