@@ -104,6 +104,10 @@ test-browser: system-packages $(STAMP) catalogs
 test-postgres: system-packages $(STAMP) catalogs
 	@$(PYTEST_ON_POSTGRES) -m "not browser"
 
+# Hostile input for longer than the suite's short, fixed-seed run (a new seed each time).
+test-hostile: system-packages $(STAMP) catalogs
+	@$(PYTEST) tests/app/test_hostile_input.py --hypothesis-profile=long
+
 # --- benchmarks -------------------------------------------------------------
 
 # Page weight against its budgets and response times against /healthz, measured in one run.
