@@ -1,6 +1,8 @@
 """Signing in and out: staff passwords, survivor enrolment and PIN, quick exit, language."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -78,8 +80,18 @@ def start():
     return render_template("auth/start.html")
 
 
+def _username_key() -> str:
+    """One budget per staff account, wherever the guesses come from (a keyed hash, not the name)."""
+    username = (request.form.get("username") or "").strip().lower()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "username:" + hmac.new(secret, username.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 60 per hour", methods=["POST"])
+# Counted before the password is checked, in one step of the limiter's storage, so guesses
+# sent at once cannot pass the limit either.
+@limiter.limit("10 per 10 minutes", key_func=_username_key, methods=["POST"], scope="staff-account")
 def login():
     """Staff sign in with username and password."""
     form = StaffSignInForm()
