@@ -3,7 +3,7 @@
 Every request passes here, so a new route cannot forget it: form endpoints take
 form encodings only and no files, JSON endpoints (marked with ``json_endpoint``)
 take JSON that a schema has checked, and an ``<int:…>`` path parameter outside
-the database's range is a plain 404.
+the database's range, or a path segment with a control character, is a plain 404.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import functools
 
 from flask import current_app, jsonify, request
 from jsonschema import Draft202012Validator
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 # The largest id a PostgreSQL ``integer`` column holds.
 DATABASE_INT_MAX = 2**31 - 1
@@ -46,6 +46,14 @@ class DatabaseIntConverter(IntegerConverter):
         self.regex = digits_up_to(self.max)
 
 
+class CleanStringConverter(UnicodeConverter):
+    """A ``<name>`` path segment without control characters (a NUL breaks PostgreSQL): anything else is a 404."""
+
+    def __init__(self, map, minlength=1, maxlength=None, length=None):
+        super().__init__(map, minlength=minlength, maxlength=maxlength, length=length)
+        self.regex = self.regex.replace("[^/]", r"[^/\x00-\x1f\x7f-\x9f]")
+
+
 class BodyRefused(Exception):
     """A request body of a kind this endpoint does not take."""
 
@@ -57,6 +65,7 @@ class BodyRefused(Exception):
 def init_app(app) -> None:
     """Register the converter (before any blueprint) and the check every request passes."""
     app.url_map.converters["int"] = DatabaseIntConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = CleanStringConverter
     app.before_request(check_body)
 
 

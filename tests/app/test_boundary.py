@@ -80,6 +80,11 @@ def test_every_id_beyond_the_database_is_not_found(app, client, people, login_as
         assert response.status_code == 404, (path, response.status_code)
 
 
+@pytest.mark.parametrize("path", ["/services/%00", "/services/a%0Ab", "/enrol/AAAA%00AAAA", "/services/%C2%85"])
+def test_a_control_character_in_a_path_is_not_found(client, path):
+    assert client.get(path).status_code == 404
+
+
 def test_ids_in_range_still_work(client, people, login_as):
     login_as(people.arta)
     assert client.get(f"/console/people/{people.lulja.id}").status_code == 200
