@@ -67,6 +67,7 @@ text_values = st.one_of(
 @dataclass
 class FormSpec:
     action: str
+    method: str = "post"
     fields: list[tuple[str, list[str]]] = field(default_factory=list)  # name, values the page offers (a usable one first)
 
 
@@ -98,9 +99,9 @@ def _forms_of(html: str) -> list[FormSpec]:
     found = []
     for form in BeautifulSoup(html, "html.parser").find_all("form"):
         action = form.get("action") or ""
-        if (form.get("method") or "get").lower() != "post" or not action.startswith("/") or action in SKIPPED_ACTIONS:
+        if not action.startswith("/") or action in SKIPPED_ACTIONS:
             continue
-        spec = FormSpec(urlsplit(action).path)
+        spec = FormSpec(urlsplit(action).path, (form.get("method") or "get").lower())
         names: dict[str, list[str]] = {}
         for element in form.find_all(["input", "textarea", "select"]):
             name = element.get("name")
@@ -122,7 +123,7 @@ def _forms_of(html: str) -> list[FormSpec]:
 
 
 def crawl(client, start: str, limit: int = 45) -> list[FormSpec]:
-    """The post forms on the pages reachable from ``start`` (one per action and set of fields)."""
+    """The forms on the pages reachable from ``start`` (one per action and set of fields)."""
     seen, queue, forms = set(), [start], {}
     while queue and len(seen) < limit:
         path = queue.pop(0)
@@ -134,7 +135,7 @@ def crawl(client, start: str, limit: int = 45) -> list[FormSpec]:
             continue
         html = response.get_data(as_text=True)
         for spec in _forms_of(html):
-            forms.setdefault((spec.action, tuple(name for name, _ in spec.fields)), spec)
+            forms.setdefault((spec.method, spec.action, tuple(name for name, _ in spec.fields)), spec)
         for link in BeautifulSoup(html, "html.parser").find_all("a", href=True):
             target = urlsplit(link["href"])
             if not target.netloc and target.path.startswith("/") and not target.path.startswith(("/static", "/exit")):
@@ -220,6 +221,8 @@ def _values(spec: FormSpec):
 
 def _post(client, spec: FormSpec, drawn) -> object:
     data = MultiDict([(name, value) for name, values in drawn for value in values])
+    if spec.method == "get":
+        return client.get(spec.action, query_string=data)
     data["csrf_token"] = client.csrf_token or ""
     return client.post(spec.action, data=data)
 
@@ -236,7 +239,7 @@ def run_forms(client, start: str, ignored: frozenset = frozenset()) -> None:
         response = _post(client, spec, drawn)
         assert response.status_code < 500, (spec.action, drawn)
         after = snapshot(ignored)
-        if shows_refusal(response):
+        if shows_refusal(response) or spec.method == "get":
             assert_translated(response)
             assert after == before, (spec.action, drawn)
         else:
