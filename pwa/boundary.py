@@ -63,7 +63,7 @@ class BodyRefused(Exception):
 
 
 def init_app(app) -> None:
-    """Register the converter (before any blueprint) and the check every request passes."""
+    """Register the converters (before any blueprint) and the check every request passes."""
     app.url_map.converters["int"] = DatabaseIntConverter
     app.url_map.converters["default"] = app.url_map.converters["string"] = CleanStringConverter
     app.before_request(check_body)
