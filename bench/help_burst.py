@@ -121,14 +121,14 @@ def fire(phone: Phone, submissions, workers: int, outcome: Outcome | None = None
     return outcome
 
 
-def sign_in_phone(base_url: str, enrolment_path: str) -> Phone:
-    """Enrol a phone over HTTP as a person does: open the link, choose a nickname and a PIN."""
+def sign_in_phone(base_url: str, code: str) -> Phone:
+    """Enrol a phone over HTTP as a person does: the code, then a nickname and a PIN (the code in the body)."""
     browser = requests.Session()
-    page = browser.get(base_url + enrolment_path, timeout=30).text
+    page = browser.get(f"{base_url}/enrol", timeout=30).text
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     answer = browser.post(
-        base_url + enrolment_path,
-        data={"nickname": "Lulja", "pin": PIN, "pin_again": PIN, "csrf_token": csrf},
+        f"{base_url}/enrol",
+        data={"code": code, "nickname": "Lulja", "pin": PIN, "pin_again": PIN, "csrf_token": csrf},
         timeout=30, allow_redirects=False,
     )
     assert answer.status_code == 302, f"enrolment failed: {answer.status_code}"
@@ -230,10 +230,10 @@ def flask(env: dict, *args: str) -> str:
     return result.stdout
 
 
-def _burst_and_restart(server: Server, enrolment_path: str, keys: int, repeats: int, workers: int, kill_at: float, say):
+def _burst_and_restart(server: Server, code: str, keys: int, repeats: int, workers: int, kill_at: float, say):
     """Fire the burst, SIGKILL the server part-way, restart it and send again what was not acknowledged."""
     server.start()
-    phone = sign_in_phone(server.url, enrolment_path)
+    phone = sign_in_phone(server.url, code)
 
     submissions = plan(keys, repeats)
     total = len(submissions)
@@ -278,10 +278,10 @@ def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0
         }
         flask(env, "db", "upgrade")
         demo = flask(env, "demo", "--base-url", "")
-        enrolment_path = re.search(r"Lulja .*?(/enrol/[A-Z0-9-]+)", demo).group(1)
+        code = re.search(r"Lulja .*?/enrol#([A-Z0-9-]+)", demo).group(1)
         server = Server(env, _free_port())
         try:
-            outcome, submissions, pending = _burst_and_restart(server, enrolment_path, keys, repeats, workers, kill_at, say)
+            outcome, submissions, pending = _burst_and_restart(server, code, keys, repeats, workers, kill_at, say)
         finally:
             server.kill()
         problems = check(url, outcome, {key for key, _via in submissions})
