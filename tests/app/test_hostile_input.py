@@ -281,9 +281,13 @@ def test_enrolment_forms_survive_hostile_values(app, people):
     check_forms(phone, forms)
 
 
+def _containers(children):
+    return st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False) | text_values,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    _containers,
     max_leaves=12,
 )
 
