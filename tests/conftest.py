@@ -28,7 +28,7 @@ POSTGRES_URL = os.environ.get("DERA_TEST_DATABASE_URL", "")
 # Property-based tests: short and repeatable by default (a fixed seed), longer by hand with
 # ``--hypothesis-profile=long`` (see README, Tests).
 _HYPOTHESIS = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
-settings.register_profile("ci", max_examples=40, derandomize=True, **_HYPOTHESIS)
+settings.register_profile("ci", max_examples=80, derandomize=True, **_HYPOTHESIS)
 settings.register_profile("long", max_examples=1500, **_HYPOTHESIS)
 settings.load_profile("ci")
 
