@@ -113,6 +113,9 @@ test-postgres: system-packages $(STAMP) catalogs
 .PHONY: test-deploy
 test-deploy: system-packages $(STAMP) catalogs
 	@$(PYTEST) -m deploy
+# Hostile input for longer than the suite's short, fixed-seed run (a new seed each time).
+test-hostile: system-packages $(STAMP) catalogs
+	@$(PYTEST) tests/app/test_hostile_input.py --hypothesis-profile=long
 
 # --- benchmarks -------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .serve import Phone, Server, dera_env, enrolment_path, load_demo, refresh_phone, scratch_database, sign_in_phone
+from .serve import Phone, Server, dera_env, enrolment_code, load_demo, refresh_phone, scratch_database, sign_in_phone
 ANSWERS = {"setback": "money_or_job", "urgency": "now", "contact": "call", "note": "burst"}
 
 
@@ -174,7 +174,7 @@ def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0
     say = (lambda *a: None) if quiet else print
     with scratch_database(database_url) as (url, instance):
         env = dera_env(url, instance)
-        enrolment = enrolment_path(load_demo(env))
+        enrolment = enrolment_code(load_demo(env))
         server = Server(env)
         try:
             outcome, submissions, pending = _burst_and_restart(server, enrolment, keys, repeats, workers, kill_at, say)

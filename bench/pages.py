@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from .serve import Server, authenticator_key, dera_env, enrolment_path, load_demo, scratch_database, sign_in_phone, sign_in_staff
+from .serve import Server, authenticator_key, dera_env, enrolment_code, load_demo, scratch_database, sign_in_phone, sign_in_staff
 
 HERE = Path(__file__).resolve().parent
 SURVIVOR_PAGES = {"Today": "/today", "My plan": "/plan", "Services": "/services", "Contacts": "/contacts", "Ask for help": "/help"}
@@ -73,7 +73,7 @@ def run(levels: list[int], seconds: int, workers: int, database_url: str | None,
             else:
                 dera, base = None, url.rstrip("/")
             try:
-                phone = sign_in_phone(base, enrolment_path(demo)) if demo else None
+                phone = sign_in_phone(base, enrolment_code(demo)) if demo else None
                 keys = {who: authenticator_key(demo or totp_keys, who) for who in PASSWORDS}
                 staff = {who: sign_in_staff(base, who, PASSWORDS[who], keys[who]) for who in PASSWORDS}
                 print(f"Dera at {base} ({'gunicorn, %d sync workers' % workers if dera else 'a running deployment'}), "

@@ -140,17 +140,18 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
 
-def enrolment_path(demo_printout: str, nickname: str = "Lulja") -> str:
-    return re.search(rf"{nickname} .*?(/enrol/[A-Z0-9-]+)", demo_printout).group(1)
+def enrolment_code(demo_printout: str, nickname: str = "Lulja") -> str:
+    """The enrolment code the demo printed for ``nickname`` (its link carries it after ``#``)."""
+    return re.search(rf"{nickname} .*?/enrol#([A-Z0-9-]+)", demo_printout).group(1)
 
 
-def sign_in_phone(base_url: str, enrolment: str, nickname: str = "Lulja") -> Phone:
-    """Enrol a phone over HTTP as a person does: open the link, choose a nickname and a PIN."""
+def sign_in_phone(base_url: str, code: str, nickname: str = "Lulja") -> Phone:
+    """Enrol a phone over HTTP as a person does: the code, then a nickname and a PIN (the code in the body)."""
     browser = requests.Session()
-    page = browser.get(base_url + enrolment, timeout=30).text
+    page = browser.get(f"{base_url}/enrol", timeout=30).text
     answer = browser.post(
-        base_url + enrolment,
-        data={"nickname": nickname, "pin": PIN, "pin_again": PIN, "csrf_token": _csrf(page)},
+        f"{base_url}/enrol",
+        data={"code": code, "nickname": nickname, "pin": PIN, "pin_again": PIN, "csrf_token": _csrf(page)},
         timeout=30, allow_redirects=False,
     )
     assert answer.status_code == 302, f"enrolment failed: {answer.status_code}"

@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("DERA_INSTANCE_PATH") or None, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, test_config))
 
-    from . import assets, compression, i18n, logs, proxies, security
+    from . import assets, boundary, compression, i18n, logs, proxies, security
 
     logs.init_app(app)
     proxies.init_app(app)
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # Registered first, so that it runs last, on the response with all its headers.
     compression.init_app(app)
+    boundary.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     i18n.init_app(app)

@@ -193,6 +193,9 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "TILE_ATTRIBUTION_URL": env.get("DERA_TILE_ATTRIBUTION_URL") or TILE_ATTRIBUTION_URL,
         "HELP_QUEUE_TOKEN_DAYS": HELP_QUEUE_TOKEN_DAYS,
         "HSTS": production,
+        # The largest request body Dera reads; larger is a 413. The longest form (a service, with
+        # 6,000 characters of text) stays under it even when every character is percent-encoded.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
         # Web push: the VAPID private key lives in a file outside the database.
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),
         "VAPID_SUBJECT": env.get("DERA_VAPID_SUBJECT", PLACEHOLDER_VAPID_SUBJECT),

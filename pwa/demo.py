@@ -93,7 +93,7 @@ def load_demo(session, base_url: str) -> list[str]:
         survivor, code = enrol_survivor(session, managers[manager], managers[manager], nickname, now, hours)
         _demo_plan(session, survivor, managers[manager], now, *PLANS[nickname])
         survivors[nickname] = survivor
-        lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol/{code}  (or type {code} at {base_url}/enrol)")
+        lines.append(f"  {nickname:8} (case manager {manager}): {base_url}/enrol#{code}  (or type {code} at {base_url}/enrol)")
         if nickname == "Ylli":
             # One open request, so that Arta's inbox shows what a request looks like.
             create_help_request(session, survivor, new_key(), "housing", "today", "message", None, now)

@@ -1,9 +1,10 @@
 """Error pages: calm, translated, and shown to htmx too instead of being dropped."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from .boundary import BodyRefused, refused_response, takes_json
 from .extensions import db
 
 
@@ -24,6 +25,17 @@ def register(app) -> None:
     @app.errorhandler(400)
     def bad_request(error):
         return render_error("bad_request", 400)
+
+    @app.errorhandler(BodyRefused)
+    def body_refused(error):
+        """A body of the wrong kind (JSON or a file where a form belongs): nothing was read or saved."""
+        return refused_response(error)
+
+    @app.errorhandler(413)
+    def too_large(error):
+        if takes_json(request.endpoint):
+            return jsonify(error="too large"), 413
+        return render_error("too_large", 413)
 
     @app.errorhandler(404)
     def not_found(error):

@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from pwa import create_app
@@ -25,6 +26,13 @@ FORBIDDEN_WORDS = re.compile(
     r"traffick|victim|exploitation|beneficiar|trafikim|trafikua|trafikant|viktim|shfryt[eë]z|p[eë]rfitues", re.I
 )
 POSTGRES_URL = os.environ.get("DERA_TEST_DATABASE_URL", "")
+
+# Property-based tests: short and repeatable by default (a fixed seed), longer by hand with
+# ``--hypothesis-profile=long`` (see README, Tests).
+_HYPOTHESIS = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
+settings.register_profile("ci", max_examples=80, derandomize=True, **_HYPOTHESIS)
+settings.register_profile("long", max_examples=1500, **_HYPOTHESIS)
+settings.load_profile("ci")
 
 
 def compile_catalogs() -> None:

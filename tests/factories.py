@@ -224,3 +224,21 @@ def on_duty(person: Staff, weekdays=range(7), starts: int = 0, ends: int = 1440)
     for weekday in weekdays:
         db.session.add(DutyShift(organisation_id=person.organisation_id, staff_id=person.id, weekday=weekday, starts_minute=starts, ends_minute=ends))
     db.session.commit()
+
+
+def organisation_settings(org: Organisation, **changes) -> dict:
+    """What the organisation settings form posts for ``org`` as it stands, with ``changes``."""
+    from wtforms.fields.core import UnboundField
+
+    from pwa.console.forms import OrganisationSettingsForm
+
+    data = {}
+    for name in dir(OrganisationSettingsForm):
+        if isinstance(getattr(OrganisationSettingsForm, name), UnboundField) and hasattr(org, name):
+            value = getattr(org, name)
+            if value is True:
+                data[name] = "y"
+            elif value is not False:
+                data[name] = "" if value is None else str(value)
+    data.update(changes)
+    return data

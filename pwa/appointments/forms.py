@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, StringField, ValidationError
+from ..forms import FlaskForm, Form
+from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..clock import now
@@ -91,3 +91,7 @@ class DayForm(Form):
                 self.parsed = date(*(int(part) for part in match.groups()))
             except ValueError:
                 raise ValidationError(_l("There is no such date. Check the day and the month.")) from None
+            # The page links to the day before and after, and the calendar has an end.
+            if not date.min < self.parsed < date.max:
+                self.parsed = None
+                raise ValidationError(_l("Choose a date closer to today."))

@@ -1,10 +1,10 @@
 """Sign-in forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm, Pin, shown_to_others
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length
 
-PIN_RULE = Regexp(r"^[0-9]{6}$", message=_l("Your PIN is 6 digits, numbers only."))
+PIN_RULE = Pin()
 
 
 class StaffSignInForm(FlaskForm):
@@ -23,6 +23,7 @@ class EnrolForm(FlaskForm):
     nickname = StringField(
         _l("Nickname"),
         description=_l("Any word you like. Not your real name."),
+        filters=[shown_to_others],
         validators=[
             DataRequired(_l("Choose a nickname.")),
             Length(min=2, max=30, message=_l("A nickname has 2 to 30 letters.")),

@@ -1,7 +1,10 @@
 """Signing in and out: staff passwords, survivor enrolment and PIN, quick exit, language."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
@@ -32,6 +35,9 @@ def _safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     # Browsers read a backslash as a slash, so "/\\evil.example" would leave the site.
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    # A line break or other control character cannot go into a Location header.
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target):
         return None
     return target
 
@@ -86,8 +92,18 @@ def start():
     return render_template("auth/start.html")
 
 
+def _username_key() -> str:
+    """One budget per staff account, wherever the guesses come from (a keyed hash, not the name)."""
+    username = (request.form.get("username") or "").strip().lower()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "username:" + hmac.new(secret, username.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 60 per hour", methods=["POST"])
+# Counted before the password is checked, in one step of the limiter's storage, so guesses
+# sent at once cannot pass the limit either.
+@limiter.limit("10 per 10 minutes", key_func=_username_key, methods=["POST"], scope="staff-account")
 def login():
     """Staff sign in with username and password."""
     form = StaffSignInForm()
@@ -188,30 +204,46 @@ def unlock():
     return render_template("auth/unlock.html", form=form, idle_locked=idle_locked)
 
 
+# Every place a code is tried shares one budget per client.
+CODE_TRIES = "20 per minute; 200 per day"
+
+
 @bp.route("/enrol", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.shared_limit(CODE_TRIES, scope="enrolment-code", methods=["POST"])
 def enter_code():
-    """A survivor types the code her case manager gave her."""
+    """A survivor types the code her case manager gave her (or her phone fills it in from the link's fragment).
+
+    The code travels in the form's body from here on, never in an address a
+    log or the browser's history would keep.
+    """
+    if "pin" in request.form:
+        return _bind_phone(request.form.get("code", ""))
     form = CodeForm()
     if form.validate_on_submit():
         code = services.normalise_code(form.code.data)
         if services.find_enrolment(db.session, code, now()) is not None:
-            return redirect(url_for("auth.enrol", code=services.format_code(code)))
+            return _bind_phone(code)
         form.code.errors.append(_("This code does not work. Check it, or ask your case manager for a new one."))
     return render_template("auth/enter_code.html", form=form)
 
 
 @bp.route("/enrol/<code>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.shared_limit(CODE_TRIES, scope="enrolment-code")
 def enrol(code: str):
+    """The same as typing the code: for links made before codes moved into the link's fragment."""
+    return _bind_phone(code)
+
+
+def _bind_phone(code: str):
     """Choose a nickname and a PIN; this binds the phone."""
     enrolment = services.find_enrolment(db.session, code, now())
     if enrolment is None:
         return render_template("auth/code_invalid.html"), 404
-    form = EnrolForm()
-    if request.method == "GET":
-        form.nickname.data = enrolment.survivor.nickname
-    if form.validate_on_submit():
+    if "pin" not in request.form:
+        form = EnrolForm(formdata=None, data={"nickname": enrolment.survivor.nickname})
+    else:
+        form = EnrolForm()
+    if "pin" in request.form and form.validate_on_submit():
         bound = services.complete_enrolment(db.session, enrolment, form.nickname.data, form.pin.data, now())
         if bound is None:
             db.session.rollback()
@@ -220,7 +252,7 @@ def enrol(code: str):
         db.session.commit()
         sign_in(survivor)
         return _set_device_cookie(redirect(url_for("auth.welcome")), secret)
-    return render_template("auth/enrol.html", form=form, code=code)
+    return render_template("auth/enrol.html", form=form, code=services.format_code(services.normalise_code(code)))
 
 
 @bp.get("/welcome")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ def _hasher() -> PasswordHasher:
 # Letters and digits that cannot be mistaken for each other when read aloud or typed.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
-PIN_PATTERN = re.compile(r"^[0-9]{6}$")
+PIN_PATTERN = re.compile(r"[0-9]{6}")
 
 
 def hash_secret(secret: str) -> str:
@@ -50,12 +51,22 @@ def verify_secret(secret_hash: str | None, secret: str) -> bool:
 
 
 def digest(value: str) -> str:
-    """SHA-256 of a long random value (device secrets, enrolment codes).
+    """SHA-256 of a long random value (device secrets).
 
     These values carry enough randomness that a fast hash is safe, and a
     digest can be looked up directly.
     """
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def code_hash(code: str) -> str:
+    """Keyed hash of an enrolment code (HMAC with the server's secret key).
+
+    A code has about 37 bits: a plain hash of it is cracked in seconds from a
+    leaked database. Keyed, the database alone cannot test a single guess.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"dera-enrolment-code:" + code.encode(), hashlib.sha256).hexdigest()
 
 
 # Staff ------------------------------------------------------------------------------
@@ -123,7 +134,7 @@ def issue_enrolment_code(session, survivor: Survivor, staff: Staff, now: datetim
     session.add(
         EnrolmentCode(
             survivor=survivor,
-            code_hash=digest(code),
+            code_hash=code_hash(code),
             created_by_id=staff.id,
             created_at=now,
             expires_at=now + timedelta(hours=hours),
@@ -137,7 +148,7 @@ def find_enrolment(session, code: str, now: datetime) -> EnrolmentCode | None:
     code = normalise_code(code)
     if len(code) != CODE_LENGTH:
         return None
-    enrolment = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == digest(code)))
+    enrolment = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash(code)))
     if enrolment is None or enrolment.used_at is not None or enrolment.expires_at <= now:
         return None
     return enrolment
@@ -192,27 +203,37 @@ class UnlockResult:
 
 
 def unlock_with_pin(session, device: Device, pin: str, now: datetime, max_attempts: int) -> UnlockResult:
-    """Check a PIN typed on an enrolled phone; lock the account after too many wrong ones."""
+    """Check a PIN typed on an enrolled phone; lock the account after too many wrong ones.
+
+    Each guess first takes one attempt in a single ``UPDATE … RETURNING`` that
+    only succeeds under the limit, and only then is checked: however many
+    guesses arrive at once, at most ``max_attempts`` reach the hash.
+    """
     survivor = device.survivor
-    if survivor.is_locked:
+    taken = session.execute(
+        update(Survivor)
+        .where(Survivor.id == survivor.id, Survivor.locked_at.is_(None), Survivor.failed_pin_attempts < max_attempts)
+        .values(failed_pin_attempts=Survivor.failed_pin_attempts + 1)
+        .returning(Survivor.failed_pin_attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if taken is None:
+        session.refresh(survivor, ["locked_at", "failed_pin_attempts"])
+        if survivor.locked_at is None:
+            survivor.locked_at = now
+            survivor.end_sessions()
         return UnlockResult(Unlock.LOCKED)
-    if PIN_PATTERN.match(pin or "") and verify_secret(survivor.pin_hash, pin):
+    if PIN_PATTERN.fullmatch(pin or "") and verify_secret(survivor.pin_hash, pin):
         survivor.failed_pin_attempts = 0
         survivor.last_active_on = now
         device.last_used_at = now
         return UnlockResult(Unlock.OK)
-    # Count in the database itself, so parallel guesses cannot slip past the limit.
-    session.execute(
-        update(Survivor)
-        .where(Survivor.id == survivor.id)
-        .values(failed_pin_attempts=Survivor.failed_pin_attempts + 1)
-    )
-    session.refresh(survivor, ["failed_pin_attempts"])
-    if survivor.failed_pin_attempts >= max_attempts:
+    session.expire(survivor, ["failed_pin_attempts"])
+    if taken >= max_attempts:
         survivor.locked_at = now
         survivor.end_sessions()
         return UnlockResult(Unlock.LOCKED)
-    return UnlockResult(Unlock.WRONG, max_attempts - survivor.failed_pin_attempts)
+    return UnlockResult(Unlock.WRONG, max_attempts - taken)
 
 
 def change_pin(survivor: Survivor, new_pin: str) -> None:

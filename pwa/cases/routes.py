@@ -1,7 +1,7 @@
 """A case's life in the console: move to another case manager, close with a reason, approve, reopen."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import get_survivor_or_404
 from ..clock import now
-from ..console.routes import NEW_CODE
+from ..console.routes import show_new_code
 from ..console.services import case_managers
 from ..extensions import db
 from ..models import ClosureReason, Staff
@@ -129,5 +129,4 @@ def reopen_case(survivor_id: int):
         abort(404)
     code = services.reopen_case(db.session, current_user, survivor, now(), current_app.config["ENROLMENT_HOURS"])
     db.session.commit()
-    session[NEW_CODE] = {"survivor": survivor.id, "code": code}
-    return redirect(url_for("console.show_code", survivor_id=survivor.id), code=303)
+    return show_new_code(survivor, code)

@@ -1,6 +1,6 @@
 """Staff console forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm, HttpsAddress, shown_to_others
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
@@ -19,6 +19,7 @@ class EnrolSurvivorForm(FlaskForm):
     nickname = StringField(
         _l("Nickname"),
         description=_l("A word you agree on together, not the person's real name. It can be changed on the phone."),
+        filters=[shown_to_others],
         validators=[
             DataRequired(_l("Write a nickname.")),
             Length(min=2, max=30, message=_l("A nickname has 2 to 30 letters.")),
@@ -39,6 +40,7 @@ class StaffAccountForm(FlaskForm):
     first_name = StringField(
         _l("First name"),
         description=_l("People in the programme see this name."),
+        filters=[shown_to_others],
         validators=[DataRequired(_l("Write a first name.")), Length(max=60)],
     )
     work_phone = StringField(_l("Work phone"), validators=[Optional(), PHONE_RULE])
@@ -77,6 +79,7 @@ class OrganisationSettingsForm(FlaskForm):
     app_name = StringField(
         _l("Name of the app"),
         description=_l("Shown on screens, tabs and the phone's home screen. Choose a name that does not say what the app is for."),
+        filters=[shown_to_others],
         validators=[DataRequired(_l("Write a name.")), Length(max=40, message=_l("At most 40 characters."))],
     )
     exit_url = URLField(
@@ -85,7 +88,7 @@ class OrganisationSettingsForm(FlaskForm):
         validators=[
             DataRequired(_l("Write an address.")),
             Length(max=500),
-            Regexp(r"^https://[^\s/$.?#][^\s]*$", message=_l("Write a full address that starts with https://")),
+            HttpsAddress(),
         ],
     )
     idle_lock_survivor_minutes = IntegerField(

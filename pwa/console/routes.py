@@ -1,7 +1,7 @@
 """The staff console: caseload, enrolment, a survivor's record, staff accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms.fields.choices import SelectChoice
@@ -22,12 +22,10 @@ from .forms import ChangePasswordForm, EnrolSurvivorForm, OrganisationSettingsFo
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
-NEW_CODE = "new_enrolment_code"
-
-
 def _enrolment_link(code: str) -> str:
     base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
-    return f"{base}{url_for('auth.enrol', code=code)}"
+    # In the fragment, which the browser keeps to itself: no server or proxy log ever sees the code.
+    return f"{base}{url_for('auth.enter_code')}#{code}"
 
 
 def _code_context(survivor: Survivor, code: str) -> dict:
@@ -75,8 +73,7 @@ def enrol_survivor():
             db.session, current_user, manager, form.nickname.data, now(), current_app.config["ENROLMENT_HOURS"]
         )
         db.session.commit()
-        session[NEW_CODE] = {"survivor": survivor.id, "code": code}
-        return redirect(url_for("console.show_code", survivor_id=survivor.id))
+        return show_new_code(survivor, code)
     return render_template("console/enrol.html", form=form)
 
 
@@ -105,21 +102,22 @@ def new_code(survivor_id: int):
     db.session.commit()
     if request.headers.get("HX-Request"):
         return render_template("console/_enrolment_code.html", **_code_context(survivor, code))
-    session[NEW_CODE] = {"survivor": survivor.id, "code": code}
-    return redirect(url_for("console.show_code", survivor_id=survivor.id))
+    return show_new_code(survivor, code)
+
+
+def show_new_code(survivor: Survivor, code: str):
+    """The new code, in the answer to the form that made it: it never sits in the session cookie."""
+    return render_template("console/code.html", **_code_context(survivor, code))
 
 
 @bp.get("/people/<int:survivor_id>/code")
 @staff_required
 def show_code(survivor_id: int):
-    """The new code, shown once: it is kept only as a hash."""
+    """A code is shown only once, when it is made: it is kept only as a keyed hash."""
     survivor = get_survivor_or_404(survivor_id)
-    pending = session.pop(NEW_CODE, None)
     db.session.commit()
-    if not pending or pending.get("survivor") != survivor.id:
-        flash(_("A code is shown only once. Make a new one if you need it."))
-        return redirect(url_for("console.show_survivor", survivor_id=survivor.id))
-    return render_template("console/code.html", **_code_context(survivor, pending["code"]))
+    flash(_("A code is shown only once. Make a new one if you need it."))
+    return redirect(url_for("console.show_survivor", survivor_id=survivor.id))
 
 
 @bp.get("/staff")

@@ -1,8 +1,10 @@
 """Choosing the period of the figures, and another to compare it with (a GET form)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, SelectField, ValidationError
+from wtforms import DateField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
+
+from ..forms import Form
 
 PRESET_LABELS = {
     "this_month": _l("This month"),

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from limits import parse as parse_limit
 from werkzeug.datastructures import MultiDict
 
 from ..auth.services import device_for_secret
+from ..boundary import json_endpoint
 from ..clock import now
 from ..compression import mark_secret_in_page
-from ..extensions import csrf, db, limiter
+from ..extensions import client_key, csrf, db, limiter
 from ..models import HelpRequest, Survivor
 from ..security import DEVICE_COOKIE, survivor_required
 from . import services
@@ -71,10 +73,55 @@ def ask_for_help():
     return _ask_page(form, key_problem=key is None and not form.errors)
 
 
+# What the phone's queue sends (offline-queue.js): every value a string, nothing else.
+QUEUED_REQUEST = {
+    "type": "object",
+    "properties": {
+        "token": {"type": "string", "maxLength": 500},
+        "fresh": {"type": "string", "maxLength": 500},
+        "key": {"type": "string", "maxLength": 64},
+        "setback": {"type": ["string", "null"], "maxLength": 40},
+        "urgency": {"type": ["string", "null"], "maxLength": 40},
+        "contact": {"type": ["string", "null"], "maxLength": 40},
+        "note": {"type": ["string", "null"], "maxLength": 4000},
+    },
+    "required": ["token", "key"],
+    "additionalProperties": False,
+}
+
+
+def _queue_device(body: dict):
+    """The phone sending a queued request, when its token and device cookie belong to the same person."""
+    config = current_app.config
+    survivor_id = services.queue_sender(config["SECRET_KEY"], body["token"], body.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
+    device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
+    if survivor_id is None or device is None or device.survivor_id != survivor_id or device.survivor.is_locked:
+        return None
+    return device
+
+
+# Each budget of the queue: her phone's sent requests, her phone's refused ones, and, per address,
+# the refused requests nobody could prove were hers. Strangers only ever spend the last one.
+QUEUE_LIMIT = parse_limit("60 per hour")
+
+
+def _spend(bucket: str) -> bool:
+    """Take one request from a budget of the queue; False when it is used up."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    return limiter.limiter.hit(QUEUE_LIMIT, "help-queue", bucket)
+
+
+def _refused(bucket: str, body: dict, status: int):
+    if not _spend(bucket):
+        return jsonify(error="too many requests"), 429
+    return jsonify(body), status
+
+
 @bp.post("/help/queue")
 @csrf.exempt
-@limiter.limit("60 per hour")
-def send_queued_request():
+@json_endpoint(QUEUED_REQUEST)
+def send_queued_request(body: dict):
     """A request kept on the phone while it was offline, sent by the page or the service worker.
 
     It needs no session: the idle lock may have ended it while the phone was
@@ -82,25 +129,23 @@ def send_queued_request():
     needs the token of the page it was written on (signed, for this person, at
     most ``HELP_QUEUE_TOKEN_DAYS`` old, or renewed by the ``fresh`` token of a
     page she opened since) and this phone's device cookie. That pair is also
-    why it needs no CSRF token: another site can read neither.
+    why it needs no CSRF token: another site can read neither. Sent and refused
+    requests are counted apart, and per phone, so strangers cannot use up hers.
     """
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return jsonify(error="bad request"), 400
-    config = current_app.config
-    survivor_id = services.queue_sender(config["SECRET_KEY"], data.get("token"), data.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
-    device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
-    if survivor_id is None or device is None or device.survivor_id != survivor_id or device.survivor.is_locked:
-        return jsonify(error="unlock the app and try again"), 401
+    device = _queue_device(body)
+    if device is None:
+        return _refused(f"anonymous:{client_key()}", {"error": "unlock the app and try again"}, 401)
     survivor: Survivor = device.survivor
-    key = services.normalise_key(data.get("key"))
-    answers = MultiDict({name: str(data.get(name) or "") for name in ("setback", "urgency", "contact", "note")})
+    key = services.normalise_key(body["key"])
+    answers = MultiDict({name: body.get(name) or "" for name in ("setback", "urgency", "contact", "note")})
     form = HelpRequestForm(formdata=answers, meta={"csrf": False})
     if not form.validate() or key is None:
         errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
         if key is None:
             errors["key"] = ["not a UUID"]
-        return jsonify(errors=errors), 400
+        return _refused(f"refused:{device.id}", {"errors": errors}, 400)
+    if not _spend(f"device:{device.id}"):
+        return jsonify(error="too many requests"), 429
     help_request, created = services.create_help_request(
         db.session, survivor, key, form.setback.data, form.urgency.data, form.contact.data, form.note.data, now()
     )

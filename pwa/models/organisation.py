@@ -57,7 +57,11 @@ class Organisation(db.Model):
 
 def parse_reminder_hours(text: str | None) -> list[timedelta]:
     """``"24, 2"`` → [24 hours, 2 hours]: distinct, longest first; raises ValueError on anything else."""
-    hours = {int(part) for part in (text or "").replace(" ", "").split(",") if part}
+    parts = [part for part in (text or "").replace(" ", "").split(",") if part]
+    # At most a few digits each: a longer number is not an hour count and would overflow a timedelta.
+    if any(not (part.isascii() and part.isdigit() and len(part) <= 4) for part in parts):
+        raise ValueError("reminder hours are whole numbers of hours")
+    hours = {int(part) for part in parts}
     if any(h <= 0 for h in hours):
         raise ValueError("reminder hours must be positive")
     return [timedelta(hours=h) for h in sorted(hours, reverse=True)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -156,10 +156,11 @@ def status_choices():
 
 def parse_version(form) -> int:
     """The version the editor loaded (a tampered value means the text changed meanwhile)."""
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
+    text = form.version.data or ""
+    # A version is a small counter: anything else (or too large for the database) cannot match.
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
         return -1
+    return int(text)
 
 
 

@@ -1,6 +1,6 @@
 """Duty rota forms: a weekly shift, and an exception for a date."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, TimeField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional

@@ -6,10 +6,9 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import FlaskForm, Form
 from wtforms import (
     FieldList,
-    Form,
     FormField,
     RadioField,
     SearchField,

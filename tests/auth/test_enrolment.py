@@ -52,7 +52,7 @@ def test_code_expires_after_72_hours(client, people):
 def test_code_can_be_typed_in_lower_case_without_dash(client, waiting):
     _, code = waiting
     response = client.post("/enrol", data={"code": code.replace("-", " ").lower()})
-    assert response.headers["Location"] == f"/enrol/{code}"
+    assert response.status_code == 200 and f'name="code" value="{code}"' in response.get_data(as_text=True)
 
 
 def test_wrong_code_is_explained(client, people):
@@ -110,3 +110,40 @@ def test_welcome_page_explains_quick_exit_and_its_limits(client, waiting):
     client.post(f"/enrol/{code}", data={"nickname": "Ylli", "pin": "135790", "pin_again": "135790"})
     html = client.get("/welcome").get_data(as_text=True)
     assert "Shift" in html and 'href="/today"' in html
+
+
+def test_guessing_codes_is_limited_wherever_a_code_is_tried(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        people = factories.small_organisation(factories.organisation())
+        code = factories.enrolment_code(factories.survivor(people.arta, "Ylli", pin=None), people.arta)
+        guesser = app.test_client()
+        for number in range(10):
+            assert guesser.get(f"/enrol/AAAA-{number:04d}").status_code == 404
+        for number in range(10):
+            assert guesser.post("/enrol", data={"code": f"AAAA-{number:04d}"}).status_code == 200
+        assert guesser.get(f"/enrol/{code}").status_code == 429
+        assert guesser.post("/enrol", data={"code": code}).status_code == 429
+
+
+def test_a_code_only_works_with_this_servers_key(app, waiting):
+    ylli, code = waiting
+    assert services.find_enrolment(db.session, code, utcnow()) is not None
+    app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-987654"
+    assert services.find_enrolment(db.session, code, utcnow()) is None
+
+
+def test_the_code_travels_in_the_body_after_it_is_typed(client, waiting):
+    ylli, code = waiting
+    page = client.post("/enrol", data={"code": code.lower()})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'name="code" value="{code}"' in html and 'action="/enrol"' in html
+    done = client.post("/enrol", data={"code": code, "nickname": "Hëna", "pin": "135790", "pin_again": "135790"})
+    assert done.headers["Location"] == "/welcome"
+    db.session.refresh(ylli)
+    assert ylli.nickname == "Hëna"
+
+
+def test_a_wrong_code_in_the_body_binds_nothing(client, waiting):
+    response = client.post("/enrol", data={"code": "AAAA-AAAA", "nickname": "Hëna", "pin": "135790", "pin_again": "135790"})
+    assert response.status_code == 404 and client.get_cookie(DEVICE_COOKIE, domain="dera.test") is None

@@ -53,3 +53,38 @@ def test_username_is_case_insensitive(client, people):
     response = client.post("/login", data={"username": "  ARTA ", "password": "correct horse battery"})
     assert response.status_code == 302
     assert isinstance(people.arta, Staff)
+
+
+def test_guesses_at_one_account_from_many_addresses_are_limited_even_at_once(make_app, monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import argon2
+    from flask.testing import FlaskClient
+
+    from tests import factories
+
+    checked, lock = [], threading.Lock()
+    real_verify = argon2.PasswordHasher.verify
+
+    def verify(self, hash, password):
+        with lock:
+            checked.append(password)
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", verify)
+    app = make_app(RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        factories.small_organisation(factories.organisation())
+    start = threading.Barrier(20)
+
+    def guess(number: int) -> int:
+        browser = FlaskClient(app, app.response_class)
+        start.wait()
+        return browser.post(
+            "/login", data={"username": "Arta ", "password": f"guess {number}"}, environ_base={"REMOTE_ADDR": f"10.0.0.{number}"}
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(guess, range(20)))
+    assert statuses.count(429) == 10 and len(checked) == 10, (statuses, len(checked))

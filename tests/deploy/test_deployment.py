@@ -171,7 +171,7 @@ def test_the_deployment_serves_survives_kills_and_shares_its_limits(tmp_path, pu
         subscribe(arta, url, staff_browser, "/console/")
 
         # Her phone enrols, signs in and turns on reminders.
-        phone = help_burst.sign_in_phone(url, f"/enrol/{code}")
+        phone = help_burst.sign_in_phone(url, code)
         phone_session = requests.Session()
         phone_session.cookies.update(phone.cookies)
         subscribe(phone_session, url, phone_browser, "/settings")

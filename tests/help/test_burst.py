@@ -28,7 +28,7 @@ def test_200_concurrent_submissions_with_repeated_keys_make_one_request_per_key(
     app, url = served
     arta = factories.staff(factories.organisation(), "arta")
     lulja = factories.survivor(arta, "Lulja", pin=None)
-    phone = help_burst.sign_in_phone(url, f"/enrol/{factories.enrolment_code(lulja, arta)}")
+    phone = help_burst.sign_in_phone(url, factories.enrolment_code(lulja, arta))
     submissions = help_burst.plan(keys=50, repeats=4)
     outcome = help_burst.fire(phone, submissions, workers=200)
     assert outcome.unacknowledged == []

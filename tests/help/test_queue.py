@@ -78,7 +78,8 @@ def test_the_answers_are_explained_in_her_language(phone, people):
 
 
 def test_not_json_is_refused(phone):
-    assert phone.post("/help/queue", data="x").status_code == 400
+    assert phone.post("/help/queue", data="x").status_code == 415
+    assert phone.post("/help/queue", data="x", content_type="application/json").status_code == 400
 
 
 def test_it_works_after_the_idle_lock_and_does_not_unlock_the_app(client, people, login_as):
@@ -117,3 +118,31 @@ def test_a_request_queued_before_she_was_moved_to_another_phone_is_refused(phone
     auth.complete_enrolment(db.session, auth.find_enrolment(db.session, code, utcnow()), "Lulja", "135790", utcnow())
     db.session.commit()
     assert phone.post("/help/queue", json=item).status_code == 401
+
+
+def test_strangers_cannot_use_up_her_queue(make_app):
+    from tests import factories
+
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        people = factories.small_organisation(factories.organisation())
+        stranger = app.test_client()
+        for _ in range(60):
+            assert stranger.post("/help/queue", json=_item(people, token="forged")).status_code == 401
+        assert stranger.post("/help/queue", json=_item(people, token="forged")).status_code == 429
+        phone = app.test_client()
+        phone.set_cookie(DEVICE_COOKIE, people.lulja.device_secret, domain="dera.test")
+        assert phone.post("/help/queue", json=_item(people)).status_code == 201
+
+
+def test_her_refused_requests_do_not_use_up_her_good_ones(make_app):
+    from tests import factories
+
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        people = factories.small_organisation(factories.organisation())
+        phone = app.test_client()
+        phone.set_cookie(DEVICE_COOKIE, people.lulja.device_secret, domain="dera.test")
+        for _ in range(60):
+            assert phone.post("/help/queue", json=_item(people, setback="lottery")).status_code == 400
+        assert phone.post("/help/queue", json=_item(people)).status_code == 201
