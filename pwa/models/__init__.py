@@ -10,6 +10,7 @@ from .directory import (
     DirectoryService,
     DirectoryServiceAtLocation,
     DirectoryServiceCategory,
+    DirectoryServiceHidden,
 )
 from .help import HelpRequest
 from .organisation import Organisation, default_organisation
@@ -33,6 +34,7 @@ __all__ = [
     "DirectoryService",
     "DirectoryServiceAtLocation",
     "DirectoryServiceCategory",
+    "DirectoryServiceHidden",
     "EnrolmentCode",
     "Goal",
     "HelpRequest",

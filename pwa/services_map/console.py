@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..clock import now
 from ..extensions import db
@@ -85,11 +86,24 @@ def _details(form: ServiceForm) -> services.ServiceDetails:
     )
 
 
+def _kept_service(service_id: str):
+    """A service this supervisor's organisation keeps; any other service is not found."""
+    service = services.find_service(db.session, service_id)
+    if service is None or not service.kept_by(current_user.organisation_id):
+        abort(404)
+    return service
+
+
 @bp.get("/")
 @supervisor_required
 def list_directory():
-    """Every service in the directory, shown or hidden."""
-    return render_template("services_map/console_list.html", services=services.all_services(db.session))
+    """Every service in the directory, shown or hidden, with who keeps it."""
+    return render_template(
+        "services_map/console_list.html",
+        services=services.all_services(db.session),
+        hidden_here=services.hidden_for(db.session, current_user.organisation_id),
+        organisation_id=current_user.organisation_id,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,7 +112,7 @@ def create_service():
     """Add a service to the directory."""
     form = _form()
     if form.validate_on_submit():
-        service = services.save_service(db.session, None, _details(form), now())
+        service = services.save_service(db.session, None, _details(form), now(), keeper_id=current_user.organisation_id)
         db.session.commit()
         flash(_("The service is saved: %(name)s.", name=service.name))
         return redirect(url_for("services_console.list_directory"))
@@ -108,8 +122,8 @@ def create_service():
 @bp.route("/<service_id>/edit", methods=["GET", "POST"])
 @supervisor_required
 def edit_service(service_id: str):
-    """Change a service's details."""
-    service = services.find_service(db.session, service_id) or abort(404)
+    """Change a service's details (only the organisation that keeps it)."""
+    service = _kept_service(service_id)
     form = _form(service)
     if form.validate_on_submit():
         services.save_service(db.session, service, _details(form), now())
@@ -122,8 +136,8 @@ def edit_service(service_id: str):
 @bp.post("/<service_id>/hide")
 @supervisor_required
 def hide_service(service_id: str):
-    """Hide a service from the public directory (it stays in the console and the export)."""
-    service = services.find_service(db.session, service_id) or abort(404)
+    """Hide a service from everyone (only the organisation that keeps it; it stays in the console and the export)."""
+    service = _kept_service(service_id)
     services.set_shown(service, False, now())
     db.session.commit()
     flash(_("Hidden from the directory: %(name)s.", name=service.name))
@@ -133,11 +147,33 @@ def hide_service(service_id: str):
 @bp.post("/<service_id>/show")
 @supervisor_required
 def show_service(service_id: str):
-    """Show a hidden service in the public directory again."""
-    service = services.find_service(db.session, service_id) or abort(404)
+    """Show a hidden service to everyone again (only the organisation that keeps it)."""
+    service = _kept_service(service_id)
     services.set_shown(service, True, now())
     db.session.commit()
     flash(_("Shown in the directory again: %(name)s.", name=service.name))
+    return redirect(url_for("services_console.list_directory"))
+
+
+@bp.post("/<service_id>/hide-here")
+@supervisor_required
+def hide_here(service_id: str):
+    """Hide any service from this organisation's own people; other organisations still show it."""
+    service = services.find_service(db.session, service_id) or abort(404)
+    services.hide_for(db.session, service, current_user.organisation_id, True, now())
+    db.session.commit()
+    flash(_("Hidden from your organisation's people: %(name)s.", name=service.name))
+    return redirect(url_for("services_console.list_directory"))
+
+
+@bp.post("/<service_id>/show-here")
+@supervisor_required
+def show_here(service_id: str):
+    """Show a service to this organisation's own people again."""
+    service = services.find_service(db.session, service_id) or abort(404)
+    services.hide_for(db.session, service, current_user.organisation_id, False, now())
+    db.session.commit()
+    flash(_("Shown to your organisation's people again: %(name)s.", name=service.name))
     return redirect(url_for("services_console.list_directory"))
 
 

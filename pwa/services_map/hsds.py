@@ -294,6 +294,7 @@ class Checked:
     tables: dict[str, list[dict]]
     categories: dict[str, dict[str, list[str]]]
     not_kept: dict[str, set[str]]
+    rows: dict[str, dict[str, Row]] = field(default_factory=dict)
 
 
 def check(package: Package, known_organizations: set[str], known_locations: set[str]) -> tuple[Checked | None, list[Problem]]:
@@ -494,7 +495,7 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
     if problems:
         return None, problems
     clean = {table: [row.values for row in rows] for table, rows in tables.items()}
-    return Checked(clean, categories, package.not_kept), []
+    return Checked(clean, categories, package.not_kept, ids), []
 
 
 def _check_attributes(tables, ids, services, problem) -> dict[str, dict[str, list[str]]]:

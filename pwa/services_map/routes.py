@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
+from flask_login import current_user
 
 from ..clock import now
 from ..extensions import db
@@ -57,8 +58,13 @@ def geo_url(location) -> str:
     return f"geo:{location.latitude:.5f},{location.longitude:.5f}"
 
 
+def viewer_organisation() -> int | None:
+    """The signed-in person's organisation, whose hidden services she does not see; None for everyone else."""
+    return current_user.organisation_id if current_user.is_authenticated else None
+
+
 def _filtered():
-    everything = services.published_services(db.session)
+    everything = services.published_services(db.session, viewer_organisation())
     form = FilterForm(request.args).fill(services.towns(everything))
     chosen = form.chosen
     found = services.filter_services(everything, chosen.get("area"), chosen.get("town"), chosen.get("q"))
@@ -92,7 +98,7 @@ def show_map():
 @bp.get("/services/directory.json")
 def directory_json():
     """Every shown service as compact JSON, for the phone to filter, sort and tell "open now" offline."""
-    found = services.published_services(db.session)
+    found = services.published_services(db.session, viewer_organisation())
     payload = services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id))
     return jsonify(payload)
 
@@ -100,7 +106,7 @@ def directory_json():
 @bp.get("/services/<service_id>")
 def show_service(service_id: str):
     """One service: what it helps with, hours, open now, call, directions, languages, cost."""
-    service = services.published_service(db.session, service_id)
+    service = services.published_service(db.session, service_id, viewer_organisation())
     if service is None:
         abort(404)
     return render_template(

@@ -23,6 +23,7 @@ from ..models import (
     DirectoryService,
     DirectoryServiceAtLocation,
     DirectoryServiceCategory,
+    DirectoryServiceHidden,
 )
 from . import hsds, vocabulary
 from .hsds import DAYS
@@ -49,9 +50,18 @@ def search_key(text: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def published_services(session) -> list[DirectoryService]:
-    """Every service people may see (status ``active``), by name."""
-    services = session.scalars(select(DirectoryService).where(DirectoryService.status == "active").options(*_LOAD)).all()
+def _not_hidden_by(query, organisation_id: int | None):
+    """Leave out the services the viewer's organisation hides from its own people."""
+    if organisation_id is None:
+        return query
+    hidden = select(DirectoryServiceHidden.service_id).where(DirectoryServiceHidden.organisation_id == organisation_id)
+    return query.where(DirectoryService.id.not_in(hidden))
+
+
+def published_services(session, organisation_id: int | None = None) -> list[DirectoryService]:
+    """Every service people may see (status ``active``), by name; without the ones ``organisation_id`` hides."""
+    query = _not_hidden_by(select(DirectoryService).where(DirectoryService.status == "active"), organisation_id)
+    services = session.scalars(query.options(*_LOAD)).all()
     return sorted(services, key=lambda service: (search_key(service.name), service.id))
 
 
@@ -61,11 +71,25 @@ def all_services(session) -> list[DirectoryService]:
     return sorted(services, key=lambda service: (search_key(service.name), service.id))
 
 
-def published_service(session, service_id: str) -> DirectoryService | None:
-    """One service people may see, or None."""
-    return session.scalar(
-        select(DirectoryService).where(DirectoryService.id == service_id, DirectoryService.status == "active").options(*_LOAD)
-    )
+def published_service(session, service_id: str, organisation_id: int | None = None) -> DirectoryService | None:
+    """One service people may see (and ``organisation_id`` does not hide), or None."""
+    query = select(DirectoryService).where(DirectoryService.id == service_id, DirectoryService.status == "active")
+    return session.scalar(_not_hidden_by(query, organisation_id).options(*_LOAD))
+
+
+def hidden_for(session, organisation_id: int) -> set[str]:
+    """The ids of the services an organisation hides from its own people."""
+    query = select(DirectoryServiceHidden.service_id).where(DirectoryServiceHidden.organisation_id == organisation_id)
+    return set(session.scalars(query))
+
+
+def hide_for(session, service: DirectoryService, organisation_id: int, hidden: bool, now: datetime) -> None:
+    """Hide a service from one organisation's people, or show it to them again; others are not affected."""
+    record = session.get(DirectoryServiceHidden, (organisation_id, service.id))
+    if hidden and record is None:
+        session.add(DirectoryServiceHidden(organisation_id=organisation_id, service_id=service.id, hidden_at=now))
+    elif not hidden and record is not None:
+        session.delete(record)
 
 
 def towns(services: list[DirectoryService]) -> list[str]:
@@ -207,21 +231,54 @@ class ImportSummary:
     not_kept: dict[str, set[str]]
 
 
-def import_directory(session, path: str | Path, now: datetime) -> ImportSummary:
+def import_directory(session, path: str | Path, now: datetime, keeper_id: int | None = None) -> ImportSummary:
     """Read an HSDS file or package and store it: records are added, or replaced when their id exists.
 
-    Every row is checked first; on any problem ``ImportRefused`` lists them all and
-    nothing is written. The caller commits (one transaction) or rolls back.
+    ``keeper_id`` None is the server's administrators (the command line): they may replace
+    any record, and new services are theirs. An organisation (the console) may add services,
+    which it then keeps, and replace only what it keeps. Every row is checked first; on any
+    problem ``ImportRefused`` lists them all and nothing is written. The caller commits
+    (one transaction) or rolls back.
     """
-    package = hsds.read(path)
+    return import_package(session, hsds.read(path), now, keeper_id)
+
+
+def import_package(session, package: hsds.Package, now: datetime, keeper_id: int | None = None) -> ImportSummary:
+    """Check and store a package already read (see ``import_directory``)."""
     known_organizations = set(session.scalars(select(DirectoryOrganization.id)))
     known_locations = set(session.scalars(select(DirectoryLocation.id)))
     checked, problems = hsds.check(package, known_organizations, known_locations)
+    if checked is not None and keeper_id is not None:
+        problems = _kept_by_others(session, checked, keeper_id)
     if problems:
         raise ImportRefused(problems)
-    _store(session, checked, now)
+    _store(session, checked, now, keeper_id)
     tables = checked.tables
     return ImportSummary(len(tables["organization"]), len(tables["service"]), len(tables["location"]), checked.not_kept)
+
+
+def _kept_by_others(session, checked: hsds.Checked, keeper_id: int) -> list[hsds.Problem]:
+    """Records in the file that would change services another organisation (or the server) keeps."""
+    rows = checked.rows
+    problems = []
+    services = {row["id"] for row in checked.tables["service"]}
+    for service in session.scalars(select(DirectoryService).where(DirectoryService.id.in_(services))):
+        if service.keeper_id != keeper_id:
+            row = rows["service"][service.id]
+            problems.append(hsds.Problem(row.file, row.row, "id", f"\"{service.id}\" ({service.name}) is kept by another organisation or by the server's administrators; only they can change it."))
+    others = select(DirectoryService).where((DirectoryService.keeper_id != keeper_id) | DirectoryService.keeper_id.is_(None))
+    shared_providers = {service.organization_id for service in session.scalars(others)}
+    for identifier in sorted(shared_providers & {row["id"] for row in checked.tables["organization"]}):
+        row = rows["organization"][identifier]
+        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", f"\"{identifier}\" is shared with services another organisation or the server's administrators keep; only they can change it."))
+    shared_places = set(session.scalars(
+        select(DirectoryServiceAtLocation.location_id).join(DirectoryService).where(
+            (DirectoryService.keeper_id != keeper_id) | DirectoryService.keeper_id.is_(None))
+    ))
+    for identifier in sorted(shared_places & {row["id"] for row in checked.tables["location"]}):
+        row = rows["location"][identifier]
+        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", f"\"{identifier}\" is shared with services another organisation or the server's administrators keep; only they can change it."))
+    return problems
 
 
 def _set(record, values: dict, names: list[str]) -> None:
@@ -229,7 +286,7 @@ def _set(record, values: dict, names: list[str]) -> None:
         setattr(record, name, values.get(name))
 
 
-def _store(session, checked: hsds.Checked, now: datetime) -> None:
+def _store(session, checked: hsds.Checked, now: datetime, keeper_id: int | None) -> None:
     tables = checked.tables
     for row in tables["organization"]:
         organization = session.get(DirectoryOrganization, row["id"]) or DirectoryOrganization(id=row["id"])
@@ -253,7 +310,7 @@ def _store(session, checked: hsds.Checked, now: datetime) -> None:
 
     services = []
     for row in tables["service"]:
-        service = session.get(DirectoryService, row["id"]) or DirectoryService(id=row["id"])
+        service = session.get(DirectoryService, row["id"]) or DirectoryService(id=row["id"], keeper_id=keeper_id)
         _set(service, row, ["organization_id", "name", "alternate_name", "description", "description_en", "url", "email", "status"])
         service.verified_on = date.fromisoformat(row["assured_date"]) if row.get("assured_date") else None
         found = checked.categories.get(row["id"], {})
@@ -406,13 +463,13 @@ def _provider(session, name: str) -> DirectoryOrganization:
     return organization
 
 
-def save_service(session, service: DirectoryService | None, details: ServiceDetails, now: datetime) -> DirectoryService:
-    """Create a service or change one. Phones, places and hours beyond what the form shows are kept."""
+def save_service(session, service: DirectoryService | None, details: ServiceDetails, now: datetime, keeper_id: int | None = None) -> DirectoryService:
+    """Create a service (kept by ``keeper_id``) or change one. Phones, places and hours beyond what the form shows are kept."""
     provider = _provider(session, details.organization_name)
     # A new provider is stored first: a new place refers to it by its id alone.
     session.flush()
     if service is None:
-        service = DirectoryService(id=new_id(), status="active", organization=provider)
+        service = DirectoryService(id=new_id(), status="active", organization=provider, keeper_id=keeper_id)
         session.add(service)
     service.organization = provider
     service.name, service.url = details.name, details.url
