@@ -291,6 +291,9 @@ def _store(session, checked: hsds.Checked, now: datetime, keeper_id: int | None)
     for row in tables["organization"]:
         organization = session.get(DirectoryOrganization, row["id"]) or DirectoryOrganization(id=row["id"])
         _set(organization, row, ["name", "description", "website", "email"])
+        # HSDS requires a description, so an export writes the name when there is none.
+        if organization.description == organization.name:
+            organization.description = None
         session.add(organization)
     # Organizations first: locations refer to them by id alone.
     session.flush()
@@ -311,7 +314,8 @@ def _store(session, checked: hsds.Checked, now: datetime, keeper_id: int | None)
     services = []
     for row in tables["service"]:
         service = session.get(DirectoryService, row["id"]) or DirectoryService(id=row["id"], keeper_id=keeper_id)
-        _set(service, row, ["organization_id", "name", "alternate_name", "description", "description_en", "url", "email", "status"])
+        _set(service, row, ["organization_id", "name", "alternate_name", "description", "description_en", "url", "email", "status",
+                            "eligibility_description", "fees_description", "application_process", "alert"])
         service.verified_on = date.fromisoformat(row["assured_date"]) if row.get("assured_date") else None
         found = checked.categories.get(row["id"], {})
         service.cost = (found.get("cost") or [None])[0]
@@ -390,6 +394,8 @@ def directory_tables(session) -> dict[str, list[dict]]:
             "alternate_name": service.alternate_name, "description": service.description,
             "description_en": service.description_en, "url": service.url, "email": service.email,
             "status": service.status, "assured_date": service.verified_on.isoformat() if service.verified_on else None,
+            "eligibility_description": service.eligibility_description, "fees_description": service.fees_description,
+            "application_process": service.application_process, "alert": service.alert,
         })
         for link in service.service_at_locations:
             tables["service_at_location"].append({"id": link.id, "service_id": service.id, "location_id": link.location_id})
