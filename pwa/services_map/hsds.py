@@ -7,12 +7,17 @@ phones, schedules, languages, attributes and service_at_locations (with their
 location, address and accessibility) nested in it. The CSV package is one CSV
 file per table and a ``datapackage.json``, in a folder or a zip file.
 
-Dera keeps the fields in ``FIELDS``. Three of them are Dera's additions to the
-standard (a profile, in HSDS words): ``description_en`` on service, phone and
-accessibility (the English text beside the Albanian), and ``timezone_name`` on
-schedule (an IANA timezone such as ``Europe/Tirane``, because HSDS's numeric UTC
-offset cannot follow summer time). Areas of help, cost and kind of service are
-HSDS attributes with terms from Dera's taxonomies (``vocabulary.TAXONOMIES``).
+Dera keeps the fields in ``FIELDS``. Its additions to the standard (a profile, in HSDS
+words) are in ``EXTENSIONS``: ``description_en`` on service, phone and accessibility (the
+English text beside the Albanian), and ``timezone_name`` on schedule (an IANA timezone such
+as ``Europe/Tirane``, because HSDS's numeric UTC offset cannot follow summer time). An
+address without every field HSDS requires (often only the town is known) is written as a
+location's ``partial_addresses``, never as an address with empty required fields. The JSON
+form carries the additions beside the spec's fields (``strict`` leaves them out); the CSV
+package is the spec's own files and columns, with the additions in ``dera_extensions.csv``.
+Times are written ``HH:MM:SS`` (a closing 24:00 as 23:59:59) and read in every form HSDS
+allows. Areas of help, cost and kind of service are HSDS attributes with terms from Dera's
+taxonomies (``vocabulary.TAXONOMIES``).
 """
 from __future__ import annotations
 
@@ -818,11 +823,11 @@ def package_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
     return files
 
 
-def write(tables: dict[str, list[dict]], path: str | Path, fmt: str) -> None:
+def write(tables: dict[str, list[dict]], path: str | Path, fmt: str, strict: bool = False) -> None:
     """Write the directory to ``path``: a JSON file, or a CSV package (a ``.zip`` file or a folder)."""
     path = Path(path)
     if fmt == "json":
-        path.write_bytes(json_bytes(tables))
+        path.write_bytes(json_bytes(tables, strict))
         return
     files = package_files(tables)
     if path.suffix == ".zip":

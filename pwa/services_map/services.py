@@ -421,10 +421,10 @@ def directory_tables(session) -> dict[str, list[dict]]:
     return tables
 
 
-def export_directory(session, path: str | Path, fmt: str) -> int:
+def export_directory(session, path: str | Path, fmt: str, strict: bool = False) -> int:
     """Write the whole directory as HSDS JSON or as a CSV package; return how many services."""
     tables = directory_tables(session)
-    hsds.write(tables, path, fmt)
+    hsds.write(tables, path, fmt, strict)
     return len(tables["service"])
 
 
