@@ -48,6 +48,7 @@ def setup_blueprints(app: Flask) -> None:
     from .plan.editor import bp as plan_editor_bp
     from .plan.routes import bp as plan_bp
     from .push.routes import bp as push_bp
+    from .services_map.api import bp as hsds_api_bp
     from .services_map.console import bp as services_console_bp
     from .services_map.routes import bp as services_bp
     from .shell.routes import bp as shell_bp
@@ -56,7 +57,7 @@ def setup_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, appointments_bp, settings_bp,
-        console_bp, inbox_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
+        console_bp, inbox_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp, hsds_api_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

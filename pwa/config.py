@@ -112,6 +112,9 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _bool(env.get("DERA_RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("DERA_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # The public HSDS API (/api/hsds): requests per client, and how long a proxy may keep an answer.
+        "HSDS_API_RATE_LIMIT": env.get("DERA_HSDS_API_RATE_LIMIT", "60 per minute"),
+        "HSDS_API_MAX_AGE": int(env.get("DERA_HSDS_API_MAX_AGE", "300")),
         "PUBLIC_URL": env.get("DERA_PUBLIC_URL", "").rstrip("/"),
         # How many reverse proxies (e.g. nginx) stand in front of the app and set X-Forwarded-*.
         "TRUSTED_PROXIES": int(env.get("DERA_TRUSTED_PROXIES", "0")),

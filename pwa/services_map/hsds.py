@@ -66,6 +66,7 @@ EXTENSION_RESOURCE, EXTENSION_PATH = "dera_extension", "dera_extensions.csv"
 # A location's addresses that lack a field HSDS requires (Dera often knows only the town).
 PARTIAL_ADDRESSES = "partial_addresses"
 # The specification's own data package (HSDS 3.0.1, CC BY-SA 4.0): its table schemas describe the CSV files.
+SPEC_VERSION = "3.0.1"
 SPEC = json.loads((Path(__file__).parent.parent / "data" / "hsds-3.0.1-datapackage.json").read_text("utf-8"))
 SPEC_RESOURCES = {resource["name"]: resource for resource in SPEC["resources"]}
 PATHS = {table: SPEC_RESOURCES[table]["path"] for table in FIELDS}
@@ -713,6 +714,26 @@ def to_json(tables: dict[str, list[dict]], strict: bool = False) -> dict:
     ``strict`` leaves out Dera's extension fields and addresses that lack what HSDS requires,
     so that the page passes the specification's schemas with no extra properties.
     """
+    contents = service_objects(tables, strict)
+    return page(contents, len(contents), 1, max(len(contents), 1))
+
+
+def page(contents: list, total: int, number: int, per_page: int) -> dict:
+    """An HSDS page (the OpenAPI ``Page``) of ``contents``, page ``number`` of ``total`` items."""
+    pages = max(1, -(-total // per_page))
+    return {
+        "total_items": total, "total_pages": pages, "page_number": number, "size": len(contents),
+        "first_page": number == 1, "last_page": number >= pages, "empty": total == 0, "contents": contents,
+    }
+
+
+def service_fields(service: dict, strict: bool = False) -> dict:
+    """A service's own (one-to-one) fields, as the API's list of services gives them."""
+    return _extended("service", service, strict)
+
+
+def service_objects(tables: dict[str, list[dict]], strict: bool = False) -> list[dict]:
+    """Every service of the tables as a fully nested HSDS service object."""
     by_id = {table: {row["id"]: row for row in rows} for table, rows in tables.items()}
 
     def children(table: str, key: str, owner: str) -> list[dict]:
@@ -747,11 +768,7 @@ def to_json(tables: dict[str, list[dict]], strict: bool = False) -> dict:
             attributes.append({**_extended("attribute", attribute, strict), "taxonomy_term": _extended("taxonomy_term", term, strict)})
         obj["attributes"] = attributes
         contents.append(obj)
-    count = len(contents)
-    return {
-        "total_items": count, "total_pages": 1, "page_number": 1, "size": count,
-        "first_page": True, "last_page": True, "empty": count == 0, "contents": contents,
-    }
+    return contents
 
 
 def json_bytes(tables: dict[str, list[dict]], strict: bool = False) -> bytes:

@@ -537,3 +537,66 @@ def set_shown(service: DirectoryService, shown: bool, now: datetime) -> None:
     """Show a service to people, or hide it (HSDS status active or inactive)."""
     service.status = "active" if shown else "inactive"
     service.updated_at = now
+
+
+# The read-only HSDS API ------------------------------------------------------------------
+
+@dataclass
+class ApiQuery:
+    """What another system asks the directory for (the HSDS OpenAPI's query parameters)."""
+
+    search: str | None = None
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    organization_id: str | None = None
+    modified_after: datetime | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def api_page(session, query: ApiQuery, full: bool) -> dict:
+    """A page of published services, newest identifiers last, as the HSDS API answers ``/services``."""
+    published = filter_services(published_services(session), query=query.search)
+    tables = directory_tables(session)
+    terms = {row["id"]: row for row in tables["taxonomy_term"]}
+    wanted_terms = None
+    if query.taxonomy_term_id is not None:
+        wanted_terms = {query.taxonomy_term_id}
+    if query.taxonomy_id is not None:
+        in_taxonomy = {term_id for term_id, term in terms.items() if term.get("taxonomy_id") == query.taxonomy_id}
+        wanted_terms = in_taxonomy if wanted_terms is None else wanted_terms & in_taxonomy
+    if wanted_terms is not None:
+        tagged = {row["link_id"] for row in tables["attribute"] if row["taxonomy_term_id"] in wanted_terms}
+        published = [service for service in published if service.id in tagged]
+    if query.organization_id is not None:
+        published = [service for service in published if service.organization_id == query.organization_id]
+    if query.modified_after is not None:
+        published = [service for service in published if service.updated_at >= query.modified_after]
+    published.sort(key=lambda service: service.id)
+    start = (query.page - 1) * query.per_page
+    chosen = published[start:start + query.per_page]
+    contents = _api_objects(tables, chosen, full)
+    return hsds.page(contents, len(published), query.page, query.per_page)
+
+
+def api_service(session, service_id: str) -> dict | None:
+    """One published service, fully nested, as the HSDS API answers ``/services/{id}``; None if hidden or unknown."""
+    service = published_service(session, service_id)
+    if service is None:
+        return None
+    return _api_objects(directory_tables(session), [service], True)[0]
+
+
+def _api_objects(tables: dict[str, list[dict]], chosen: list[DirectoryService], full: bool) -> list[dict]:
+    ids = {service.id for service in chosen}
+    modified = {service.id: service.updated_at for service in chosen}
+    if full:
+        objects = {obj["id"]: obj for obj in hsds.service_objects({**tables, "service": [row for row in tables["service"] if row["id"] in ids]})}
+    else:
+        objects = {row["id"]: hsds.service_fields(row) for row in tables["service"] if row["id"] in ids}
+    found = []
+    for service in chosen:
+        obj = objects[service.id]
+        obj["last_modified"] = modified[service.id].isoformat().replace("+00:00", "Z")
+        found.append(obj)
+    return found

@@ -27,6 +27,14 @@ def schema(name: str, strict: bool = False) -> dict:
     return CompileToJsonSchema(input_filename=str(SCHEMA / f"{name}.json"), set_additional_properties_false_everywhere=strict).get()
 
 
+def published(path: str) -> dict:
+    """A schema the OpenAPI file names by its published path (``compiled/service_list.json``, ``taxonomy.json``)."""
+    name = path.removesuffix(".json")
+    if name.startswith("compiled/") and (SCHEMA / path).exists():
+        return json.loads((SCHEMA / path).read_text("utf-8"))
+    return schema(name.removeprefix("compiled/"))
+
+
 def errors(document, name: str, strict: bool = False) -> list[str]:
     """Every way ``document`` breaks the schema, as readable lines (empty when it is valid)."""
     validator = jsonschema.Draft202012Validator(schema(name, strict), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
