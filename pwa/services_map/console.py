@@ -1,6 +1,8 @@
 """The directory in the staff console: supervisors add, edit, hide and export services."""
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import zipfile
 from datetime import date
@@ -13,7 +15,7 @@ from ..clock import now
 from ..extensions import db
 from ..security import supervisor_required
 from . import hsds, services, vocabulary
-from .forms import ServiceForm
+from .forms import ApplyImportForm, ImportForm, ServiceForm
 from .hsds import DAYS
 from .routes import language_name
 
@@ -174,6 +176,69 @@ def show_here(service_id: str):
     services.hide_for(db.session, service, current_user.organisation_id, False, now())
     db.session.commit()
     flash(_("Shown to your organisation's people again: %(name)s.", name=service.name))
+    return redirect(url_for("services_console.list_directory"))
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@bp.app_template_global()
+def import_words(message) -> str:
+    """A problem's words (or the place in the file) in the page's language."""
+    return message.translated(_) if isinstance(message, hsds.Message) else str(message)
+
+
+def _try_import(data: bytes, filename: str) -> tuple[services.ImportSummary | None, list, str | None]:
+    """Import into the open transaction: the summary, or the problems, or why the file cannot be read."""
+    try:
+        package = hsds.read_bytes(data, filename)
+        return services.import_package(db.session, package, now(), keeper_id=current_user.organisation_id), [], None
+    except hsds.FormatError as error:
+        return None, [], error.message.translated(_)
+    except services.ImportRefused as refused:
+        return None, refused.problems, None
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@supervisor_required
+def import_directory():
+    """Upload a directory file and see, before anything is stored, what it would add or change and what is wrong."""
+    form, apply_form = ImportForm(), ApplyImportForm()
+    preview = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+        filename = (upload.filename or "directory.json").rsplit("/", 1)[-1][:200]
+        if len(data) > MAX_IMPORT_BYTES:
+            form.file.errors.append(_("The file is larger than 5 MB. Split it, or ask the server's administrators to import it."))
+        else:
+            summary, problems, unreadable = _try_import(data, filename)
+            # A preview stores nothing: the whole import is undone here and done again on "Import".
+            db.session.rollback()
+            preview = {"summary": summary, "problems": problems, "unreadable": unreadable, "filename": filename}
+            apply_form.content.data, apply_form.filename.data = base64.b64encode(data).decode("ascii"), filename
+    return render_template("services_map/console_import.html", form=form, apply_form=apply_form, preview=preview)
+
+
+@bp.post("/import/apply")
+@supervisor_required
+def apply_import():
+    """Store the previewed file: all of it, or nothing when anything is wrong."""
+    apply_form = ApplyImportForm()
+    try:
+        data = base64.b64decode(apply_form.content.data or "", validate=True) if apply_form.validate_on_submit() else b""
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data or len(data) > MAX_IMPORT_BYTES:
+        flash(_("The file could not be read again. Choose it once more."))
+        return redirect(url_for("services_console.import_directory"))
+    summary, problems, unreadable = _try_import(data, apply_form.filename.data)
+    if summary is None:
+        db.session.rollback()
+        preview = {"summary": None, "problems": problems, "unreadable": unreadable, "filename": apply_form.filename.data}
+        return render_template("services_map/console_import.html", form=ImportForm(formdata=None), apply_form=apply_form, preview=preview), 422
+    db.session.commit()
+    flash(_("Imported: %(count)s service(s).", count=summary.services))
     return redirect(url_for("services_console.list_directory"))
 
 

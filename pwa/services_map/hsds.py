@@ -91,8 +91,32 @@ NESTED = {
 PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
 
 
+@dataclass(frozen=True)
+class Message:
+    """Plain words with their values: English as text, translated where a page shows it (``problem_text``)."""
+
+    text: str
+    params: tuple = ()
+
+    def __str__(self) -> str:
+        return self.text % {name: str(value) for name, value in self.params} if self.params else self.text
+
+    def translated(self, gettext) -> str:
+        values = {name: value.translated(gettext) if isinstance(value, Message) else value for name, value in self.params}
+        return gettext(self.text, **values)
+
+
+def N_(text: str, **params) -> Message:
+    """Mark words for translation (the catalogs pick them up) and keep their values beside them."""
+    return Message(text, tuple(sorted(params.items())))
+
+
 class FormatError(Exception):
     """The file is not an HSDS directory at all (not JSON, no datapackage.json, ...)."""
+
+    def __init__(self, message: Message):
+        super().__init__(str(message))
+        self.message = message
 
 
 @dataclass
@@ -100,9 +124,10 @@ class Row:
     """One record read from a file, and where it was found (for the error report)."""
 
     file: str
-    row: str
+    row: Message | str
     prefix: str
     values: dict
+    service: str | None = None
 
     def get(self, name: str):
         return self.values.get(name)
@@ -113,9 +138,10 @@ class Problem:
     """One thing wrong with one row, in plain words."""
 
     file: str
-    row: str
+    row: Message | str
     field: str
-    message: str
+    message: Message
+    service: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}, {self.row}" if self.row else self.file
@@ -160,11 +186,23 @@ def _clean(name: str, value):
 
 # Reading ---------------------------------------------------------------------------
 
+def read_bytes(data: bytes, name: str) -> Package:
+    """Read an uploaded file: a zip file is a CSV package, anything else the JSON form."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                files = {Path(info.filename).name: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+        except zipfile.BadZipFile as error:
+            raise FormatError(N_("%(file)s is not a zip file that can be opened (%(error)s).", file=name, error=error)) from error
+        return _read_package(files)
+    return read_json_bytes(data, name)
+
+
 def read(path: str | Path) -> Package:
     """Read a JSON file, a zip file or a folder (or its ``datapackage.json``) into HSDS tables."""
     path = Path(path)
     if not path.exists():
-        raise FormatError(f"{path} does not exist.")
+        raise FormatError(N_("%(file)s does not exist.", file=path))
     if path.is_dir():
         return _read_package({p.name: p.read_bytes() for p in path.iterdir() if p.is_file()})
     if path.name == "datapackage.json":
@@ -181,7 +219,7 @@ def read_json_bytes(data: bytes, file: str) -> Package:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FormatError(f"{file} is not a JSON file ({error}).") from error
+        raise FormatError(N_("%(file)s is not a JSON file (%(error)s).", file=file, error=error)) from error
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         services = document["contents"]
     elif isinstance(document, list):
@@ -189,14 +227,18 @@ def read_json_bytes(data: bytes, file: str) -> Package:
     elif isinstance(document, dict) and "id" in document and "name" in document:
         services = [document]  # one service, as the API's /services/{id} answers
     else:
-        raise FormatError(f"{file} has no list of services: expected an HSDS page with \"contents\", or a list.")
+        raise FormatError(N_("%(file)s has no list of services: expected an HSDS page with \"contents\", a list, or one service.", file=file))
     package = Package()
     for index, service in enumerate(services):
-        label = f"service {index + 1}"
+        label = N_("service %(number)s", number=index + 1)
         if not isinstance(service, dict):
-            package.problems.append(Problem(file, label, "", "is not a service object."))
+            package.problems.append(Problem(file, label, "", N_("is not a service object.")))
             continue
+        before = {table: len(rows) for table, rows in package.tables.items()}
         _read_service(package, file, label, service)
+        for table, rows in package.tables.items():
+            for row in rows[before[table]:]:
+                row.service = service.get("name") if isinstance(service.get("name"), str) else None
     return package
 
 
@@ -217,7 +259,7 @@ def _objects(package: Package, file: str, label: str, prefix: str, value) -> lis
     if value is None:
         return []
     if not isinstance(value, list):
-        package.problems.append(Problem(file, label, prefix.rstrip("."), "should be a list."))
+        package.problems.append(Problem(file, label, prefix.rstrip("."), N_("should be a list.")))
         return []
     found = []
     for index, item in enumerate(value):
@@ -225,7 +267,7 @@ def _objects(package: Package, file: str, label: str, prefix: str, value) -> lis
         if isinstance(item, dict):
             found.append((where, item))
         else:
-            package.problems.append(Problem(file, label, where.rstrip("."), "should be an object."))
+            package.problems.append(Problem(file, label, where.rstrip("."), N_("should be an object.")))
     return found
 
 
@@ -272,13 +314,13 @@ def _read_service(package: Package, file: str, label: str, obj: dict) -> None:
 def _read_package(files: dict[str, bytes]) -> Package:
     """Read the CSV package: ``datapackage.json`` names the CSV file of each table."""
     if "datapackage.json" not in files:
-        raise FormatError("The package has no datapackage.json.")
+        raise FormatError(N_("The package has no datapackage.json."))
     try:
         descriptor = json.loads(files["datapackage.json"].decode("utf-8-sig"))
         resources = descriptor["resources"]
         paths = {resource["name"]: Path(resource["path"]).name for resource in resources}
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
-        raise FormatError(f"datapackage.json cannot be read: it needs a list of resources with a name and a path ({error}).") from error
+        raise FormatError(N_("datapackage.json cannot be read: it needs a list of resources with a name and a path (%(error)s).", error=error)) from error
     package = Package()
     for name, file in paths.items():
         if name == EXTENSION_RESOURCE:
@@ -288,35 +330,35 @@ def _read_package(files: dict[str, bytes]) -> Package:
                 package.note_not_kept(file, {"(the whole table)"})
             continue
         if file not in files:
-            package.problems.append(Problem(file, "", "", "is named in datapackage.json but is not in the package."))
+            package.problems.append(Problem(file, "", "", N_("is named in datapackage.json but is not in the package.")))
             continue
         try:
             text = files[file].decode("utf-8-sig")
         except UnicodeDecodeError:
-            package.problems.append(Problem(file, "", "", "is not UTF-8 text."))
+            package.problems.append(Problem(file, "", "", N_("is not UTF-8 text.")))
             continue
         reader = csv.DictReader(io.StringIO(text, newline=""))
         columns = reader.fieldnames or []
         for number, record in enumerate(reader, start=2):
             if None in record:
-                package.problems.append(Problem(file, f"row {number}", "", "has more cells than the header has columns."))
+                package.problems.append(Problem(file, N_("row %(number)s", number=number), "", N_("has more cells than the header has columns.")))
                 continue
             # Columns Dera does not keep are worth a notice only when they hold something.
             package.note_not_kept(file, {column for column in columns if column not in FIELDS[name] and (record.get(column) or "").strip()})
             values = {column: _clean(column, record.get(column)) for column in FIELDS[name]}
-            package.tables[name].append(Row(file, f"row {number}", "", values))
+            package.tables[name].append(Row(file, N_("row %(number)s", number=number), "", values))
     if EXTENSION_RESOURCE in paths:
         _read_extensions(package, paths[EXTENSION_RESOURCE], files)
     for required in ("organization", "service"):
         if required not in paths:
-            package.problems.append(Problem("datapackage.json", "", "", f"has no \"{required}\" resource ({PATHS[required]})."))
+            package.problems.append(Problem("datapackage.json", "", "", N_("has no \"%(table)s\" resource (%(file)s).", table=required, file=PATHS[required])))
     return package
 
 
 def _read_extensions(package: Package, file: str, files: dict[str, bytes]) -> None:
     """Put Dera's extension fields back on their records; addresses found only here become address records."""
     if file not in files:
-        package.problems.append(Problem(file, "", "", "is named in datapackage.json but is not in the package."))
+        package.problems.append(Problem(file, "", "", N_("is named in datapackage.json but is not in the package.")))
         return
     by_id = {(table, row.get("id")): row for table, rows in package.tables.items() for row in rows}
     allowed = {table: set(names) for table, names in EXTENSIONS.items()} | {"address": set(FIELDS["address"]) - {"id"}}
@@ -329,9 +371,9 @@ def _read_extensions(package: Package, file: str, files: dict[str, bytes]) -> No
         row = by_id.get((table, identifier))
         if row is None:
             if table != "address":
-                package.problems.append(Problem(file, f"row {number}", "id", f"\"{identifier}\" is not a {table} in this package."))
+                package.problems.append(Problem(file, N_("row %(number)s", number=number), "id", N_("\"%(value)s\" is not a %(table)s in this package.", value=identifier, table=table)))
                 continue
-            row = Row(file, f"row {number}", "", {column: None for column in FIELDS["address"]} | {"id": identifier})
+            row = Row(file, N_("row %(number)s", number=number), "", {column: None for column in FIELDS["address"]} | {"id": identifier})
             package.tables["address"].append(row)
             by_id[(table, identifier)] = row
         row.values[name] = _clean(name, record.get("value"))
@@ -354,19 +396,25 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
     problems = list(package.problems)
     tables = package.tables
 
-    def problem(row: Row, name: str, message: str) -> None:
-        problems.append(Problem(row.file, row.row, f"{row.prefix}{name}" if name else row.prefix.rstrip("."), message))
+    # Each problem names the service it concerns, so that a supervisor knows which one to fix.
+    for table, rows in tables.items():
+        for row in rows:
+            if row.service is None:
+                row.service = row.get("name") if table == "service" else row.get("service_id") or (row.get("link_id") if table == "attribute" else None)
+
+    def problem(row: Row, name: str, message: Message) -> None:
+        problems.append(Problem(row.file, row.row, f"{row.prefix}{name}" if name else row.prefix.rstrip("."), message, row.service))
 
     def text(row: Row, name: str, limit: int, required: bool = False) -> None:
         value = row.get(name)
         if value is None:
             if required:
-                problem(row, name, "is missing.")
+                problem(row, name, N_("is missing."))
             return
         if not isinstance(value, str):
-            problem(row, name, "should be text.")
+            problem(row, name, N_("should be text."))
         elif len(value) > limit:
-            problem(row, name, f"is too long (at most {limit} characters).")
+            problem(row, name, N_("is too long (at most %(limit)s characters).", limit=limit))
 
     # The JSON form repeats an organization or location in every service that shares it:
     # a repeat with the same details is the same record, a repeat with other details is an error.
@@ -375,7 +423,7 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
         for row in rows:
             for name, value in row.values.items():
                 if isinstance(value, (dict, list, bool)) or (isinstance(value, float) and name not in NUMBER_FIELDS):
-                    problem(row, name, "should be text.")
+                    problem(row, name, N_("should be text."))
                     row.values[name] = None
 
     ids: dict[str, dict[str, Row]] = {}
@@ -396,9 +444,9 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
                 if table == "schedule" and _same_hours(seen[identifier], row):
                     continue
                 if table in shared:
-                    problem(row, "id", f"\"{identifier}\" appears again with other details (first in {seen[identifier].row}).")
+                    problem(row, "id", N_("\"%(value)s\" appears again with other details (first in %(first)s).", value=identifier, first=seen[identifier].row))
                 else:
-                    problem(row, "id", f"\"{identifier}\" is used twice in this table (also {seen[identifier].row}).")
+                    problem(row, "id", N_("\"%(value)s\" is used twice in this table (also %(first)s).", value=identifier, first=seen[identifier].row))
                 continue
             seen[identifier] = row
             kept.append(row)
@@ -421,39 +469,39 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
         text(row, "email", 200)
         organization = row.get("organization_id")
         if organization is None:
-            problem(row, "organization_id", "is missing: every service needs the organization that gives it.")
+            problem(row, "organization_id", N_("is missing: every service needs the organization that gives it."))
         elif organization not in organizations:
-            problem(row, "organization_id", f"\"{organization}\" is not an organization in this file or in the directory.")
+            problem(row, "organization_id", N_("\"%(value)s\" is not an organization in this file or in the directory.", value=organization))
         status = row.get("status")
         if status is None:
-            problem(row, "status", "is missing (one of: " + ", ".join(vocabulary.STATUSES) + ").")
+            problem(row, "status", N_("is missing (one of: %(choices)s).", choices=", ".join(vocabulary.STATUSES)))
         elif status not in vocabulary.STATUSES:
-            problem(row, "status", f"\"{status}\" is not one of: " + ", ".join(vocabulary.STATUSES) + ".")
+            problem(row, "status", N_("\"%(value)s\" is not one of: %(choices)s.", value=status, choices=", ".join(vocabulary.STATUSES)))
         assured = row.get("assured_date")
         if assured is not None:
             try:
                 date.fromisoformat(str(assured))
             except ValueError:
-                problem(row, "assured_date", f"\"{assured}\" is not a date written as YYYY-MM-DD.")
+                problem(row, "assured_date", N_("\"%(value)s\" is not a date written as YYYY-MM-DD.", value=assured))
 
     for row in tables["location"]:
         if row.get("location_type") is None:
             row.values["location_type"] = "physical"
         elif row.get("location_type") not in LOCATION_TYPES:
-            problem(row, "location_type", "should be physical, postal or virtual.")
+            problem(row, "location_type", N_("should be physical, postal or virtual."))
         text(row, "name", 200)
         for name, limit in (("latitude", 90), ("longitude", 180)):
             value = row.get(name)
             if value is None:
                 continue
             if not isinstance(value, float):
-                problem(row, name, f"\"{value}\" is not a number.")
+                problem(row, name, N_("\"%(value)s\" is not a number.", value=value))
             elif not -limit <= value <= limit:
                 # A point off the globe cannot be shown; the place is kept without one rather than refusing the file.
                 package.note_not_kept(row.file, {f"location.{name} out of range ({value}): the place is kept without a point"})
                 row.values["latitude"] = row.values["longitude"] = None
         if (row.get("latitude") is None) != (row.get("longitude") is None):
-            problem(row, "latitude" if row.get("latitude") is None else "longitude", "is missing: give both latitude and longitude, or neither.")
+            problem(row, "latitude" if row.get("latitude") is None else "longitude", N_("is missing: give both latitude and longitude, or neither."))
         organization = row.get("organization_id")
         if organization is not None and organization not in organizations:
             # Optional in HSDS and unused by Dera: a dangling link is dropped, not a reason to refuse the file.
@@ -465,10 +513,10 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
         for row in tables[table]:
             location = row.get("location_id")
             if location is None or location not in ids["location"]:
-                problem(row, "location_id", f"\"{location}\" is not a location in this file." if location else "is missing.")
+                problem(row, "location_id", N_("\"%(value)s\" is not a location in this file.", value=location) if location else N_("is missing."))
                 continue
             if location in per_location:
-                problem(row, "location_id", f"Dera keeps one {table} per location; \"{location}\" has more than one.")
+                problem(row, "location_id", N_("Dera keeps one %(table)s per location; \"%(value)s\" has more than one.", table=table, value=location))
             per_location[location] = row
     for row in tables["address"]:
         text(row, "address_1", 200)
@@ -477,17 +525,17 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
         text(row, "postal_code", 20)
         country = row.get("country")
         if country is not None and not re.fullmatch(r"[A-Za-z]{2}", str(country)):
-            problem(row, "country", "should be a two-letter country code, such as AL.")
+            problem(row, "country", N_("should be a two-letter country code, such as AL."))
         if row.get("address_type") not in (None, *LOCATION_TYPES):
-            problem(row, "address_type", "should be physical, postal or virtual.")
+            problem(row, "address_type", N_("should be physical, postal or virtual."))
 
     def belongs_to_service(row: Row) -> bool:
         service = row.get("service_id")
         if service is None:
-            problem(row, "service_id", "is missing.")
+            problem(row, "service_id", N_("is missing."))
             return False
         if service not in services:
-            problem(row, "service_id", f"\"{service}\" is not a service in this file.")
+            problem(row, "service_id", N_("\"%(value)s\" is not a service in this file.", value=service))
             return False
         return True
 
@@ -497,9 +545,9 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
             continue
         location = row.get("location_id")
         if location is None or location not in locations:
-            problem(row, "location_id", f"\"{location}\" is not a location in this file or in the directory." if location else "is missing.")
+            problem(row, "location_id", N_("\"%(value)s\" is not a location in this file or in the directory.", value=location) if location else N_("is missing."))
         elif (row.get("service_id"), location) in pairs:
-            problem(row, "location_id", "this service is already linked to this location.")
+            problem(row, "location_id", N_("this service is already linked to this location."))
         pairs.add((row.get("service_id"), location))
 
     for row in tables["phone"]:
@@ -509,11 +557,11 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
         if isinstance(number, str) and len(number) > 2 and number[0] == number[-1] and number[0] in "\"'":
             number = row.values["number"] = number[1:-1].strip()  # a number written in quotes, as in the spec's examples
         if number is None:
-            problem(row, "number", "is missing.")
+            problem(row, "number", N_("is missing."))
         elif not PHONE_PATTERN.match(str(number)) or sum(ch.isdigit() for ch in str(number)) < 3:
-            problem(row, "number", f"\"{number}\" is not a phone number (digits, spaces and a leading + only).")
+            problem(row, "number", N_("\"%(value)s\" is not a phone number (digits, spaces and a leading + only).", value=number))
         if row.get("type") is not None and row.get("type") not in PHONE_TYPES:
-            problem(row, "type", "should be one of: " + ", ".join(sorted(PHONE_TYPES)) + ".")
+            problem(row, "type", N_("should be one of: %(choices)s.", choices=", ".join(sorted(PHONE_TYPES))))
 
     zones = available_timezones()
     tables["schedule"] = _schedules_of_services(package, tables, services)
@@ -521,52 +569,55 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
         if not belongs_to_service(row):
             continue
         if row.get("freq") not in (None, "WEEKLY"):
-            problem(row, "freq", "Dera reads weekly opening hours only (freq WEEKLY).")
+            problem(row, "freq", N_("Dera reads weekly opening hours only (freq WEEKLY)."))
         byday = row.get("byday")
         days = [day.strip().upper() for day in str(byday or "").split(",") if day.strip()]
         if not days:
-            problem(row, "byday", "is missing: the days it is open, such as MO,TU,WE.")
+            problem(row, "byday", N_("is missing: the days it is open, such as MO,TU,WE."))
         elif any(day not in DAYS for day in days):
-            problem(row, "byday", f"\"{byday}\" should list days as MO, TU, WE, TH, FR, SA, SU.")
+            problem(row, "byday", N_("\"%(value)s\" should list days as MO, TU, WE, TH, FR, SA, SU.", value=byday))
         else:
             row.values["byday"] = ",".join(days)
         offsets = []
         for name in ("opens_at", "closes_at"):
             value = row.get(name)
             if value is None:
-                problem(row, name, "is missing (a local time such as 08:30).")
+                problem(row, name, N_("is missing (a local time such as 08:30)."))
                 continue
             found = TIME_PATTERN.match(str(value))
             if name == "closes_at" and str(value) in ("24:00", "24:00:00"):
                 row.values[name] = "24:00"
             elif found is None:
-                problem(row, name, f"\"{value}\" is not a time written as HH:MM or HH:MM:SS (00:00 to 23:59:59).")
+                problem(row, name, N_("\"%(value)s\" is not a time written as HH:MM or HH:MM:SS (00:00 to 23:59:59).", value=value))
             else:
                 end_of_day = name == "closes_at" and found["hm"] == "23:59" and found["s"] == "59"
                 row.values[name] = "24:00" if end_of_day else found["hm"]
                 if found["zone"]:
                     offsets.append(found["zone"])
         if row.get("opens_at") is not None and row.get("opens_at") == row.get("closes_at"):
-            problem(row, "closes_at", "is the same as opens_at; for a whole day write 00:00 to 24:00.")
+            problem(row, "closes_at", N_("is the same as opens_at; for a whole day write 00:00 to 24:00."))
         zone = row.get("timezone_name")
         if zone is None:
             try:
                 row.values["timezone_name"] = _zone_of(offsets, row.get("timezone"))
             except ValueError as error:
-                problem(row, "timezone", str(error))
+                problem(row, "timezone", error.args[0])
         elif zone not in zones:
-            problem(row, "timezone_name", f"\"{zone}\" is not a timezone name such as Europe/Tirane.")
+            problem(row, "timezone_name", N_("\"%(value)s\" is not a timezone name such as Europe/Tirane.", value=zone))
 
     for row in tables["language"]:
         if not belongs_to_service(row):
             continue
         if row.get("code") is None and row.get("name") is None:
-            problem(row, "code", "is missing: give the language code (such as sq) or its name.")
+            problem(row, "code", N_("is missing: give the language code (such as sq) or its name."))
         text(row, "code", 10)
         text(row, "name", 60)
 
     categories = _check_attributes(tables, ids, services, problem)
     if problems:
+        names = {identifier: row.get("name") for identifier, row in services.items() if isinstance(row.get("name"), str)}
+        for found in problems:
+            found.service = names.get(found.service, found.service)
         return None, problems
     clean = {table: [row.values for row in rows] for table, rows in tables.items()}
     return Checked(clean, categories, package.not_kept, ids), []
@@ -614,12 +665,12 @@ def _zone_of(offsets: list[str], hours) -> str:
         minutes = 0 if text == "Z" else (1 if text[0] == "+" else -1) * (int(text[1:3]) * 60 + int(text[-2:]))
     elif hours is not None:
         if not isinstance(hours, float):
-            raise ValueError(f"\"{hours}\" should be a number of hours from UTC, such as 1.")
+            raise ValueError(N_("\"%(value)s\" should be a number of hours from UTC, such as 1.", value=hours))
         minutes = round(hours * 60)
     else:
         return vocabulary.DEFAULT_TIMEZONE
     if minutes % 60:
-        raise ValueError("is an offset that is not whole hours; give timezone_name too (such as Asia/Kolkata).")
+        raise ValueError(N_("is an offset that is not whole hours; give timezone_name too (such as Asia/Kolkata)."))
     # POSIX names are inverted: Etc/GMT-1 is one hour ahead of UTC.
     return "UTC" if minutes == 0 else f"Etc/GMT{-minutes // 60:+d}"
 
@@ -639,7 +690,7 @@ def _check_attributes(tables, ids, services, problem) -> dict[str, dict[str, lis
             continue
         service = row.get("link_id")
         if service not in services:
-            problem(row, "link_id", f"\"{service}\" is not a service in this file." if service else "is missing.")
+            problem(row, "link_id", N_("\"%(value)s\" is not a service in this file.", value=service) if service else N_("is missing."))
             continue
         term_key = row.get("taxonomy_term_id")
         term = ids["taxonomy_term"].get(term_key)
@@ -650,22 +701,22 @@ def _check_attributes(tables, ids, services, problem) -> dict[str, dict[str, lis
                 continue  # a term from another taxonomy: not one of Dera's, so not kept
             code = term.get("code")
             if code not in vocabulary.TAXONOMIES[kind][2]:
-                problem(term, "code", f"\"{code}\" is not one of Dera's terms for {vocabulary.TAXONOMIES[kind][0]}: "
-                        + ", ".join(vocabulary.TAXONOMIES[kind][2]) + ".")
+                problem(term, "code", N_("\"%(value)s\" is not one of Dera's terms for %(taxonomy)s: %(choices)s.", value=code,
+                                         taxonomy=vocabulary.TAXONOMIES[kind][0], choices=", ".join(vocabulary.TAXONOMIES[kind][2])))
                 continue
         elif term_key in dera_terms:
             kind, code = dera_terms[term_key]
         else:
             if term_key is None:
-                problem(row, "taxonomy_term_id", "is missing.")
+                problem(row, "taxonomy_term_id", N_("is missing."))
             else:
-                problem(row, "taxonomy_term_id", f"\"{term_key}\" is not a taxonomy term in this file.")
+                problem(row, "taxonomy_term_id", N_("\"%(value)s\" is not a taxonomy term in this file.", value=term_key))
             continue
         found = categories.setdefault(service, {"area": [], "cost": [], "scope": []})
         if code in found[kind]:
             continue
         if kind != "area" and found[kind]:
-            problem(row, "taxonomy_term_id", f"a service has one {vocabulary.TAXONOMIES[kind][0]} term; this one has two.")
+            problem(row, "taxonomy_term_id", N_("a service has one %(taxonomy)s term; this one has two.", taxonomy=vocabulary.TAXONOMIES[kind][0]))
             continue
         found[kind].append(code)
     return categories

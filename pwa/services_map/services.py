@@ -229,6 +229,7 @@ class ImportSummary:
     services: int
     locations: int
     not_kept: dict[str, set[str]]
+    replaced: int = 0
 
 
 def import_directory(session, path: str | Path, now: datetime, keeper_id: int | None = None) -> ImportSummary:
@@ -252,9 +253,11 @@ def import_package(session, package: hsds.Package, now: datetime, keeper_id: int
         problems = _kept_by_others(session, checked, keeper_id)
     if problems:
         raise ImportRefused(problems)
-    _store(session, checked, now, keeper_id)
     tables = checked.tables
-    return ImportSummary(len(tables["organization"]), len(tables["service"]), len(tables["location"]), checked.not_kept)
+    incoming = [row["id"] for row in tables["service"]]
+    replaced = len(session.scalars(select(DirectoryService.id).where(DirectoryService.id.in_(incoming))).all())
+    _store(session, checked, now, keeper_id)
+    return ImportSummary(len(tables["organization"]), len(tables["service"]), len(tables["location"]), checked.not_kept, replaced)
 
 
 def _kept_by_others(session, checked: hsds.Checked, keeper_id: int) -> list[hsds.Problem]:
@@ -265,19 +268,19 @@ def _kept_by_others(session, checked: hsds.Checked, keeper_id: int) -> list[hsds
     for service in session.scalars(select(DirectoryService).where(DirectoryService.id.in_(services))):
         if service.keeper_id != keeper_id:
             row = rows["service"][service.id]
-            problems.append(hsds.Problem(row.file, row.row, "id", f"\"{service.id}\" ({service.name}) is kept by another organisation or by the server's administrators; only they can change it."))
+            problems.append(hsds.Problem(row.file, row.row, "id", hsds.N_("\"%(value)s\" (%(name)s) is kept by another organisation or by the server's administrators; only they can change it.", value=service.id, name=service.name)))
     others = select(DirectoryService).where((DirectoryService.keeper_id != keeper_id) | DirectoryService.keeper_id.is_(None))
     shared_providers = {service.organization_id for service in session.scalars(others)}
     for identifier in sorted(shared_providers & {row["id"] for row in checked.tables["organization"]}):
         row = rows["organization"][identifier]
-        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", f"\"{identifier}\" is shared with services another organisation or the server's administrators keep; only they can change it."))
+        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", hsds.N_("\"%(value)s\" is shared with services another organisation or the server's administrators keep; only they can change it.", value=identifier)))
     shared_places = set(session.scalars(
         select(DirectoryServiceAtLocation.location_id).join(DirectoryService).where(
             (DirectoryService.keeper_id != keeper_id) | DirectoryService.keeper_id.is_(None))
     ))
     for identifier in sorted(shared_places & {row["id"] for row in checked.tables["location"]}):
         row = rows["location"][identifier]
-        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", f"\"{identifier}\" is shared with services another organisation or the server's administrators keep; only they can change it."))
+        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", hsds.N_("\"%(value)s\" is shared with services another organisation or the server's administrators keep; only they can change it.", value=identifier)))
     return problems
 
 
