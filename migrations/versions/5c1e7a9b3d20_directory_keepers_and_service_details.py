@@ -1,4 +1,4 @@
-"""directory: the organisation that keeps each service, services an organisation hides for its own people, and HSDS eligibility, fees, how to apply and alerts
+"""directory: the organisation that keeps each service, services an organisation hides for its own people, reports of wrong details, and HSDS eligibility, fees, how to apply and alerts
 
 Revision ID: 5c1e7a9b3d20
 Revises: 9d4ce6c541f2
@@ -35,9 +35,22 @@ def upgrade():
     )
     with op.batch_alter_table('directory_service_hidden', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_directory_service_hidden_service_id'), ['service_id'], unique=False)
+    op.create_table('directory_service_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('reported_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['service_id'], ['directory_service.id'], name=op.f('fk_directory_service_report_service_id_directory_service'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_directory_service_report'))
+    )
+    with op.batch_alter_table('directory_service_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_directory_service_report_service_id'), ['service_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('directory_service_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_directory_service_report_service_id'))
+    op.drop_table('directory_service_report')
     with op.batch_alter_table('directory_service_hidden', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_directory_service_hidden_service_id'))
     op.drop_table('directory_service_hidden')

@@ -11,6 +11,7 @@ from .directory import (
     DirectoryServiceAtLocation,
     DirectoryServiceCategory,
     DirectoryServiceHidden,
+    DirectoryServiceReport,
 )
 from .help import HelpRequest
 from .organisation import Organisation, default_organisation
@@ -35,6 +36,7 @@ __all__ = [
     "DirectoryServiceAtLocation",
     "DirectoryServiceCategory",
     "DirectoryServiceHidden",
+    "DirectoryServiceReport",
     "EnrolmentCode",
     "Goal",
     "HelpRequest",

@@ -112,6 +112,17 @@ class DirectoryService(db.Model):
         return organisation_id is not None and self.keeper_id == organisation_id
 
 
+class DirectoryServiceReport(db.Model):
+    """Someone said a service's phone, address or hours are wrong: what, and on which day; nothing about who."""
+
+    __tablename__ = "directory_service_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("directory_service.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    reported_on: Mapped[date] = mapped_column(Date)
+
+
 class DirectoryServiceHidden(db.Model):
     """A service one Dera organisation hides from its own people (others still see it)."""
 

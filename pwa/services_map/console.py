@@ -179,6 +179,27 @@ def show_here(service_id: str):
     return redirect(url_for("services_console.list_directory"))
 
 
+@bp.get("/reports")
+@supervisor_required
+def report_queue():
+    """Services someone said are wrong, with what and since when, and when each was last checked."""
+    return render_template(
+        "services_map/console_reports.html", queue=services.report_queue(db.session),
+        organisation_id=current_user.organisation_id, vocabulary=vocabulary,
+    )
+
+
+@bp.post("/<service_id>/checked")
+@supervisor_required
+def mark_checked(service_id: str):
+    """The keeping organisation checked the details: today becomes the checked date, and the reports are cleared."""
+    service = _kept_service(service_id)
+    services.mark_checked(db.session, service, now())
+    db.session.commit()
+    flash(_("Marked as checked today: %(name)s.", name=service.name))
+    return redirect(url_for("services_console.report_queue"))
+
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 

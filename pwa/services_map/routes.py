@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import get_day_names
-from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..clock import now
-from ..extensions import db
+from ..extensions import csrf, db, limiter
 from ..i18n import get_locale
 from ..security import allow_images_from
 from . import services, vocabulary
@@ -116,4 +116,19 @@ def show_service(service_id: str):
         hours=services.weekly_hours(service.schedules),
         other_timezones=services.timezones(service.schedules),
         vocabulary=vocabulary,
+        reported=request.args.get("reported") in vocabulary.REPORT_KINDS,
     )
+
+
+@bp.post("/services/<service_id>/wrong")
+@csrf.exempt  # anyone may say it, signed in or not; nothing about who is kept, so there is no one to forge it for
+@limiter.limit("10 per hour")
+def report_wrong(service_id: str):
+    """One tap: this service's phone, address or hours are wrong. Back to the page, with thanks."""
+    service = services.published_service(db.session, service_id) or abort(404)
+    kind = request.form.get("kind")
+    if kind not in vocabulary.REPORT_KINDS:
+        abort(400)
+    services.report_wrong(db.session, service, kind, now())
+    db.session.commit()
+    return redirect(url_for("services_map.show_service", service_id=service.id, reported=kind, _anchor="wrong"), 303)

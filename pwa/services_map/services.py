@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from ..models import (
@@ -24,6 +24,7 @@ from ..models import (
     DirectoryServiceAtLocation,
     DirectoryServiceCategory,
     DirectoryServiceHidden,
+    DirectoryServiceReport,
 )
 from . import hsds, vocabulary
 from .hsds import DAYS
@@ -603,3 +604,39 @@ def _api_objects(tables: dict[str, list[dict]], chosen: list[DirectoryService], 
         obj["last_modified"] = modified[service.id].isoformat().replace("+00:00", "Z")
         found.append(obj)
     return found
+
+
+# "This is wrong": reports from the public page, and the supervisors' queue ---------------
+
+def report_wrong(session, service: DirectoryService, kind: str, now: datetime) -> None:
+    """Note that someone found the phone, address or hours wrong: the kind and the day only."""
+    if kind not in vocabulary.REPORT_KINDS:
+        raise ValueError(kind)
+    session.add(DirectoryServiceReport(service_id=service.id, kind=kind, reported_on=now.astimezone(ZoneInfo(vocabulary.DEFAULT_TIMEZONE)).date()))
+
+
+@dataclass
+class ReportedService:
+    """A service in the supervisors' queue: how many reports of each kind, and since when."""
+
+    service: DirectoryService
+    counts: dict[str, int]
+    first_reported: date
+
+
+def report_queue(session) -> list[ReportedService]:
+    """Every service with reports, the oldest report first."""
+    reports = session.scalars(select(DirectoryServiceReport).order_by(DirectoryServiceReport.reported_on, DirectoryServiceReport.id)).all()
+    found: dict[str, ReportedService] = {}
+    for report in reports:
+        if report.service_id not in found:
+            found[report.service_id] = ReportedService(find_service(session, report.service_id), {kind: 0 for kind in vocabulary.REPORT_KINDS}, report.reported_on)
+        found[report.service_id].counts[report.kind] = found[report.service_id].counts.get(report.kind, 0) + 1
+    return list(found.values())
+
+
+def mark_checked(session, service: DirectoryService, now: datetime) -> None:
+    """Someone checked the details: today is the service's checked date, and its reports are done with."""
+    service.verified_on = now.astimezone(ZoneInfo(vocabulary.DEFAULT_TIMEZONE)).date()
+    service.updated_at = now
+    session.execute(delete(DirectoryServiceReport).where(DirectoryServiceReport.service_id == service.id))
