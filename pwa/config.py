@@ -24,6 +24,10 @@ ORGANISATION_DEFAULTS = {
     "helpline": None,
     # Hours before an appointment when a reminder goes to the person's phone.
     "reminder_hours": "24,2",
+    # How long an appointment lasts unless the one who schedules it says otherwise (minutes).
+    "appointment_minutes": 60,
+    # The words her phone's calendar shows for an appointment; empty: "Appointment" in her language.
+    "calendar_text": None,
     # Days a past appointment is kept before it is deleted.
     "appointment_retention_days": 30,
     # A help request nobody has seen goes to the duty queue after this long, by how soon she needs help.

@@ -1,4 +1,4 @@
-"""directory: the organisation that keeps each service, services an organisation hides for its own people, reports of wrong details, and HSDS eligibility, fees, how to apply and alerts
+"""directory: the organisation that keeps each service, services an organisation hides for its own people, reports of wrong details, and HSDS eligibility, fees, how to apply and alerts; appointments' length and calendar SEQUENCE, the organisation's usual length and calendar words
 
 Revision ID: 5c1e7a9b3d20
 Revises: 9d4ce6c541f2
@@ -17,6 +17,12 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('duration_minutes', sa.Integer(), nullable=False, server_default='60'))
+        batch_op.add_column(sa.Column('sequence', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('organisation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('appointment_minutes', sa.Integer(), nullable=False, server_default='60'))
+        batch_op.add_column(sa.Column('calendar_text', sa.String(length=40), nullable=True))
     with op.batch_alter_table('directory_service', schema=None) as batch_op:
         batch_op.add_column(sa.Column('eligibility_description', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('fees_description', sa.Text(), nullable=True))
@@ -48,6 +54,12 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('organisation', schema=None) as batch_op:
+        batch_op.drop_column('calendar_text')
+        batch_op.drop_column('appointment_minutes')
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.drop_column('sequence')
+        batch_op.drop_column('duration_minutes')
     with op.batch_alter_table('directory_service_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_directory_service_report_service_id'))
     op.drop_table('directory_service_report')

@@ -7,8 +7,8 @@ from datetime import time as clock_time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, StringField, ValidationError
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import Form, IntegerField, StringField, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..clock import now
 from .services import TIRANE, tirane_to_utc
@@ -38,6 +38,11 @@ class AppointmentForm(FlaskForm):
         _l("Place"),
         description=_l("A few words, for example “Office, second floor”."),
         validators=[DataRequired(_l("Write a place.")), Length(max=80, message=_l("At most %(max)d characters."))],
+    )
+    minutes = IntegerField(
+        _l("Length (minutes)"),
+        description=_l("How long it lasts in her phone's calendar. Empty: the organisation's usual length."),
+        validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
     )
 
     starts_at: datetime | None = None
@@ -72,6 +77,7 @@ class AppointmentForm(FlaskForm):
         local = appointment.starts_at.astimezone(TIRANE)
         self.day.data, self.time.data = local.date().isoformat(), local.strftime("%H:%M")
         self.title.data, self.place.data = appointment.title, appointment.place
+        self.minutes.data = appointment.duration_minutes
 
 
 class DayForm(Form):

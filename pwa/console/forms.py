@@ -114,6 +114,20 @@ class OrganisationSettingsForm(FlaskForm):
         description=_l("One to three numbers of hours, separated by commas, for example 24, 2."),
         validators=[DataRequired(_l("Write at least one number of hours."))],
     )
+    appointment_minutes = IntegerField(
+        _l("Usual length of an appointment (minutes)"),
+        description=_l("Her phone's calendar shows this length; it can be changed for each appointment."),
+        validators=[
+            InputRequired(_l("Write a number of minutes.")),
+            NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes.")),
+        ],
+    )
+    calendar_text = StringField(
+        _l("Words in her phone's calendar"),
+        description=_l("A shared phone shows them: keep them neutral. Leave empty for “Appointment” in her language."),
+        filters=[lambda value: (value or "").strip() or None],
+        validators=[Optional(), Length(max=40, message=_l("At most 40 characters."))],
+    )
     appointment_retention_days = IntegerField(
         _l("Delete past appointments after (days)"),
         validators=[
