@@ -44,10 +44,10 @@ def test_texts_on_ask_for_help_are_built_on_the_phone_and_work_offline(phone, pe
     page.goto("/help")
     vjollca = page.get_by_role("link", name=re.compile("Dërgo SMS: Vjollca"))
     motra = page.get_by_role("link", name=re.compile("Dërgo SMS: Motra"))
-    line = page.get_by_role("link", name=re.compile("Dërgo SMS: Linja jonë e ndihmës"))
-    expect(vjollca).to_have_attribute("href", sms("0685551234", "Më telefono, të lutem."))
-    expect(motra).to_have_attribute("href", sms("+355697778888", "Më telefono, të lutem."))
-    expect(line).to_have_attribute("href", sms("08004321", "Më telefono, të lutem."))
+    line = page.get_by_role("link", name=re.compile("Dërgo SMS te linja jonë e ndihmës"))
+    expect(vjollca).to_have_attribute("href", sms("0685551234", "Më merr në telefon, të lutem."))
+    expect(motra).to_have_attribute("href", sms("+355697778888", "Më merr në telefon, të lutem."))
+    expect(line).to_have_attribute("href", sms("08004321", "Më merr në telefon, të lutem."))
     assert axe_violations(page) == []
     screenshot(page, "help-texts")
 
@@ -73,9 +73,9 @@ def test_contacts_offer_the_same_texts_when_she_is_signed_in(phone, people):
     signed_in_with_trusted_people(phone, people)
     page = phone.page
     page.goto("/contacts")
-    expect(page.get_by_role("link", name=re.compile("Dërgo SMS: Vjollca"))).to_have_attribute("href", sms("0685551234", "Më telefono, të lutem."))
+    expect(page.get_by_role("link", name=re.compile("Dërgo SMS: Vjollca"))).to_have_attribute("href", sms("0685551234", "Më merr në telefon, të lutem."))
     page.get_by_label("Kam nevojë të flas.").check()
-    expect(page.get_by_role("link", name=re.compile("Dërgo SMS: Linja jonë e ndihmës"))).to_have_attribute("href", sms("08004321", "Kam nevojë të flas."))
+    expect(page.get_by_role("link", name=re.compile("Dërgo SMS te linja jonë e ndihmës"))).to_have_attribute("href", sms("08004321", "Kam nevojë të flas."))
     assert axe_violations(page) == []
 
 
@@ -84,7 +84,7 @@ def test_the_public_contacts_page_never_shows_trusted_people(phone, people):
     page.goto("/contacts")
     page.evaluate("people => localStorage.setItem('dera-trusted-people', JSON.stringify(people))", TRUSTED)
     page.reload()
-    expect(page.get_by_role("link", name=re.compile("Dërgo SMS: Linja jonë e ndihmës"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Dërgo SMS te linja jonë e ndihmës"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Vjollca"))).to_have_count(0)
 
 
@@ -92,7 +92,7 @@ def test_without_javascript_the_help_line_text_still_works(open_browser, people)
     phone = open_browser(javascript=False)
     page = phone.page
     page.goto("/contacts")
-    expect(page.get_by_role("link", name=re.compile("Dërgo SMS: Linja jonë e ndihmës"))).to_have_attribute("href", sms("08004321", "Më telefono, të lutem."))
+    expect(page.get_by_role("link", name=re.compile("Dërgo SMS te linja jonë e ndihmës"))).to_have_attribute("href", sms("08004321", "Më merr në telefon, të lutem."))
 
 
 def test_a_request_waiting_offline_can_go_as_a_text_to_the_help_line(phone, people):

@@ -30,17 +30,17 @@ export function smsHref(number, body) {
   return "sms:" + number.replace(/[^0-9+]/g, "") + "?body=" + encodeURIComponent(body);
 }
 
-function link(box, name, number, body) {
+function link(label, number, body) {
   const item = document.createElement("li");
   const anchor = document.createElement("a");
   anchor.className = "line";
   anchor.href = smsHref(number, body);
-  const label = document.createElement("span");
-  label.textContent = box.dataset.textTo.replace("{name}", name);
+  const text = document.createElement("span");
+  text.textContent = label;
   const shown = document.createElement("strong");
   shown.className = "line-number";
   shown.textContent = number;
-  anchor.append(label, " ", shown);
+  anchor.append(text, " ", shown);
   item.append(anchor);
   return item;
 }
@@ -67,9 +67,9 @@ function setUp(box) {
     const body = message();
     const chosen = radios.find((radio) => radio.checked);
     own.hidden = !chosen || chosen.value !== "own";
-    const links = people.map((person) => link(box, person.name, person.number, body));
+    const links = people.map((person) => link(box.dataset.textTo.replace("{name}", person.name), person.number, body));
     if (box.dataset.line) {
-      links.push(link(box, box.dataset.lineName, box.dataset.line, body));
+      links.push(link(box.dataset.lineLabel, box.dataset.line, body));
     }
     list.replaceChildren(...links);
     nobody.textContent = box.dataset.nobody;
