@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..models import Role
+from ..config import ORGANISATION_DEFAULTS
 from ..models.organisation import parse_reminder_hours
 
 # Reminders go at most a week ahead, and at most three per appointment.
@@ -117,10 +118,9 @@ class OrganisationSettingsForm(FlaskForm):
     appointment_minutes = IntegerField(
         _l("Usual length of an appointment (minutes)"),
         description=_l("Her phone's calendar shows this length; it can be changed for each appointment."),
-        validators=[
-            InputRequired(_l("Write a number of minutes.")),
-            NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes.")),
-        ],
+        # Left empty (or on a form from before this setting), the usual length stays the default.
+        filters=[lambda value: ORGANISATION_DEFAULTS["appointment_minutes"] if value is None else value],
+        validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
     )
     calendar_text = StringField(
         _l("Words in her phone's calendar"),
