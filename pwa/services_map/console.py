@@ -135,15 +135,19 @@ def edit_service(service_id: str):
     return render_template("services_map/console_form.html", form=form, service=service, days=DAYS)
 
 
+def _done(message: str):
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("services_console.list_directory"))
+
+
 @bp.post("/<service_id>/hide")
 @supervisor_required
 def hide_service(service_id: str):
     """Hide a service from everyone (only the organisation that keeps it; it stays in the console and the export)."""
     service = _kept_service(service_id)
     services.set_shown(service, False, now())
-    db.session.commit()
-    flash(_("Hidden from the directory: %(name)s.", name=service.name))
-    return redirect(url_for("services_console.list_directory"))
+    return _done(_("Hidden from the directory: %(name)s.", name=service.name))
 
 
 @bp.post("/<service_id>/show")
@@ -152,9 +156,7 @@ def show_service(service_id: str):
     """Show a hidden service to everyone again (only the organisation that keeps it)."""
     service = _kept_service(service_id)
     services.set_shown(service, True, now())
-    db.session.commit()
-    flash(_("Shown in the directory again: %(name)s.", name=service.name))
-    return redirect(url_for("services_console.list_directory"))
+    return _done(_("Shown in the directory again: %(name)s.", name=service.name))
 
 
 @bp.post("/<service_id>/hide-here")
@@ -163,9 +165,7 @@ def hide_here(service_id: str):
     """Hide any service from this organisation's own people; other organisations still show it."""
     service = services.find_service(db.session, service_id) or abort(404)
     services.hide_for(db.session, service, current_user.organisation_id, True, now())
-    db.session.commit()
-    flash(_("Hidden from your organisation's people: %(name)s.", name=service.name))
-    return redirect(url_for("services_console.list_directory"))
+    return _done(_("Hidden from your organisation's people: %(name)s.", name=service.name))
 
 
 @bp.post("/<service_id>/show-here")
@@ -174,9 +174,7 @@ def show_here(service_id: str):
     """Show a service to this organisation's own people again."""
     service = services.find_service(db.session, service_id) or abort(404)
     services.hide_for(db.session, service, current_user.organisation_id, False, now())
-    db.session.commit()
-    flash(_("Shown to your organisation's people again: %(name)s.", name=service.name))
-    return redirect(url_for("services_console.list_directory"))
+    return _done(_("Shown to your organisation's people again: %(name)s.", name=service.name))
 
 
 @bp.get("/reports")
