@@ -5,8 +5,8 @@ from wtforms import IntegerField, PasswordField, SelectField, StringField, URLFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..models import Role
 from ..config import ORGANISATION_DEFAULTS
+from ..models import Role
 from ..models.organisation import parse_reminder_hours
 
 # Reminders go at most a week ahead, and at most three per appointment.

@@ -113,3 +113,15 @@ def test_a_request_waiting_offline_can_go_as_a_text_to_the_help_line(phone, peop
     body = href.split("body=", 1)[1]
     for words in ("Kërkova ndihmë në aplikacion", "Dhunë në shtëpi", "Tani", "Më telefono"):
         assert quote(words, safe="") in body
+
+
+def test_the_texts_work_on_contacts_opened_without_a_network(phone, people):
+    """After one visit the service worker has the page and its scripts: choosing a message still works offline."""
+    page = phone.page
+    page.goto("/contacts")
+    controlled(page)
+    page.reload()
+    phone.context.set_offline(True)
+    page.goto("/contacts")
+    page.get_by_label("Kam nevojë të flas.").check()
+    expect(page.get_by_role("link", name=re.compile("Dërgo SMS te linja jonë e ndihmës"))).to_have_attribute("href", sms("08004321", "Kam nevojë të flas."))
