@@ -53,6 +53,7 @@ def setup_blueprints(app: Flask) -> None:
     from .plan.routes import bp as plan_bp
     from .push.routes import bp as push_bp
     from .rota.routes import bp as rota_bp
+    from .services_map.api import bp as hsds_api_bp
     from .services_map.console import bp as services_console_bp
     from .services_map.routes import bp as services_bp
     from .shell.routes import bp as shell_bp
@@ -62,7 +63,7 @@ def setup_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp, today_bp, plan_bp, help_bp, services_bp, contacts_bp, appointments_bp, settings_bp,
-        console_bp, inbox_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp,
+        console_bp, inbox_bp, plan_editor_bp, services_console_bp, health_bp, push_bp, shell_bp, hsds_api_bp,
         cases_bp, staff_bp, rota_bp, auditlog_bp, figures_bp,
     )
     for blueprint in blueprints:

@@ -18,6 +18,7 @@ DATABASE_INT_MAX = 2**31 - 1
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _JSON_SCHEMA = "_dera_json_schema"
+_UPLOAD_LIMIT = "_dera_upload_limit"
 
 
 def digits_up_to(limit: int) -> str:
@@ -87,9 +88,25 @@ def json_endpoint(schema: dict):
     return decorate
 
 
+def upload_endpoint(max_bytes: int):
+    """Mark a form view that takes a file (or a file's contents carried on in the form), up to ``max_bytes``.
+
+    Everywhere else a file is refused, and a body is held to ``MAX_CONTENT_LENGTH``.
+    """
+
+    def decorate(view):
+        setattr(view, _UPLOAD_LIMIT, max_bytes)
+        return view
+
+    return decorate
+
+
+def _view(endpoint: str | None):
+    return current_app.view_functions.get(endpoint) if endpoint else None
+
+
 def takes_json(endpoint: str | None) -> bool:
-    view = current_app.view_functions.get(endpoint) if endpoint else None
-    return getattr(view, _JSON_SCHEMA, None) is not None
+    return getattr(_view(endpoint), _JSON_SCHEMA, None) is not None
 
 
 def check_body() -> None:
@@ -102,6 +119,11 @@ def check_body() -> None:
         return
     if request.mimetype not in FORM_TYPES:
         raise BodyRefused(415, "not_form")
+    upload_limit = getattr(_view(request.endpoint), _UPLOAD_LIMIT, None)
+    if upload_limit is not None:
+        # The file itself, or its contents sent on again in base64 (a third larger).
+        request.max_content_length = request.max_form_memory_size = upload_limit * 4 // 3 + 64 * 1024
+        return
     if request.files:
         raise BodyRefused(415, "file")
 

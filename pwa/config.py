@@ -31,6 +31,10 @@ ORGANISATION_DEFAULTS = {
     "helpline": None,
     # Hours before an appointment when a reminder goes to the person's phone.
     "reminder_hours": "24,2",
+    # How long an appointment lasts unless the one who schedules it says otherwise (minutes).
+    "appointment_minutes": 60,
+    # The words her phone's calendar shows for an appointment; empty: "Appointment" in her language.
+    "calendar_text": None,
     # Days a past appointment is kept before it is deleted.
     "appointment_retention_days": 30,
     # A help request nobody has seen goes to the duty queue after this long, by how soon she needs help.
@@ -178,6 +182,9 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _bool(env.get("DERA_RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("DERA_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # The public HSDS API (/api/hsds): requests per client, and how long a proxy may keep an answer.
+        "HSDS_API_RATE_LIMIT": env.get("DERA_HSDS_API_RATE_LIMIT", "60 per minute"),
+        "HSDS_API_MAX_AGE": int(env.get("DERA_HSDS_API_MAX_AGE", "300")),
         "PUBLIC_URL": env.get("DERA_PUBLIC_URL", "").rstrip("/"),
         # How many reverse proxies (e.g. nginx) stand in front of the app and set X-Forwarded-*.
         "TRUSTED_PROXIES": int(env.get("DERA_TRUSTED_PROXIES", "0")),

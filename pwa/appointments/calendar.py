@@ -1,12 +1,18 @@
-"""An appointment as an iCalendar file for her phone's calendar, with neutral text."""
+"""An appointment as an iCalendar file for her phone's calendar, with neutral text.
+
+The same UID every time, a SEQUENCE that grows with each change, and METHOD:CANCEL for a
+cancellation, so that opening a newer file updates or removes the event instead of adding
+another. A VALARM at each of the organisation's reminder times lets the phone remind her
+even when a push notification does not arrive.
+"""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from .services import TIRANE
 
@@ -17,20 +23,30 @@ def event_uid(appointment_id: int, secret: str) -> str:
     return f"{uuid.UUID(bytes=digest[:16])}@calendar.invalid"
 
 
-def appointment_ics(appointment, now: datetime, summary: str, secret: str) -> bytes:
+def appointment_ics(appointment, now: datetime, summary: str, secret: str, reminders: list[timedelta] = ()) -> bytes:
     """One event at the appointment's time in Europe/Tirane (with its VTIMEZONE); no place, person or title."""
     calendar = Calendar()
     calendar.add("prodid", "-//Calendar//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if appointment.is_cancelled else "PUBLISH")
     event = Event()
     event.add("uid", event_uid(appointment.id, secret))
     event.add("dtstamp", now)
-    event.add("dtstart", appointment.starts_at.astimezone(TIRANE))
+    starts = appointment.starts_at.astimezone(TIRANE)
+    event.add("dtstart", starts)
+    event.add("dtend", starts + timedelta(minutes=appointment.duration_minutes))
+    event.add("sequence", appointment.sequence)
     event.add("summary", summary)
     event.add("last-modified", appointment.updated_at)
     if appointment.is_cancelled:
         event.add("status", "CANCELLED")
+    else:
+        for offset in reminders:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary)
+            alarm.add("trigger", -offset)
+            event.add_component(alarm)
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

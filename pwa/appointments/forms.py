@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
 from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, StringField, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
 from ..forms import FlaskForm, Form
-from wtforms import StringField, ValidationError
-from wtforms.validators import DataRequired, Length, Regexp
 
 from ..clock import now
 from .services import TIRANE, tirane_to_utc
@@ -38,6 +39,11 @@ class AppointmentForm(FlaskForm):
         _l("Place"),
         description=_l("A few words, for example “Office, second floor”."),
         validators=[DataRequired(_l("Write a place.")), Length(max=80, message=_l("At most %(max)d characters."))],
+    )
+    minutes = IntegerField(
+        _l("Length (minutes)"),
+        description=_l("How long it lasts in her phone's calendar. Empty: the organisation's usual length."),
+        validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
     )
 
     starts_at: datetime | None = None
@@ -72,6 +78,7 @@ class AppointmentForm(FlaskForm):
         local = appointment.starts_at.astimezone(TIRANE)
         self.day.data, self.time.data = local.date().isoformat(), local.strftime("%H:%M")
         self.title.data, self.place.data = appointment.title, appointment.place
+        self.minutes.data = appointment.duration_minutes
 
 
 class DayForm(Form):

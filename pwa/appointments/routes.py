@@ -68,9 +68,11 @@ def show_appointment(appointment_id: int):
 @bp.get("/appointments/<int:appointment_id>/calendar.ics")
 @survivor_required
 def download_calendar(appointment_id: int):
-    """The appointment for her phone's calendar: only "Appointment" and the time."""
+    """The appointment for her phone's calendar: only the organisation's neutral words and the time."""
     appointment = _her_appointment_or_404(appointment_id)
-    body = appointment_ics(appointment, now(), _("Appointment"), current_app.config["SECRET_KEY"])
+    organisation = appointment.survivor.organisation
+    summary = organisation.calendar_text or _("Appointment")
+    body = appointment_ics(appointment, now(), summary, current_app.config["SECRET_KEY"], organisation.reminder_offsets)
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     filename = _("appointment") + ".ics"
@@ -152,8 +154,12 @@ def schedule_appointment(survivor_id: int):
     """Schedule an appointment for one of my people."""
     survivor = get_survivor_or_404(survivor_id, "appointment_new" if request.method == "POST" else "view")
     form = AppointmentForm()
+    if request.method == "GET":
+        form.minutes.data = survivor.organisation.appointment_minutes
     if form.validate_on_submit():
-        appointment = services.schedule_appointment(db.session, current_user, survivor, form.starts_at, form.title.data, form.place.data, now())
+        appointment = services.schedule_appointment(
+            db.session, current_user, survivor, form.starts_at, form.title.data, form.place.data, now(), minutes=form.minutes.data
+        )
         db.session.commit()
         flash(_("The appointment is saved."))
         return redirect(_day_url(appointment))
@@ -170,7 +176,7 @@ def edit_appointment(appointment_id: int):
     if request.method == "GET":
         form.fill_from(appointment)
     elif not appointment.is_cancelled and form.validate_on_submit():
-        services.change_appointment(db.session, appointment, form.starts_at, form.title.data, form.place.data, now())
+        services.change_appointment(db.session, appointment, form.starts_at, form.title.data, form.place.data, now(), minutes=form.minutes.data)
         db.session.commit()
         flash(_("The appointment is saved."))
         return redirect(_day_url(appointment))

@@ -49,21 +49,26 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 # Scheduling --------------------------------------------------------------------------
 
-def schedule_appointment(session, staff: Staff, survivor: Survivor, starts_at: datetime, title: str, place: str, now: datetime) -> Appointment:
-    """Add an appointment for ``survivor`` and its reminders."""
+def schedule_appointment(session, staff: Staff, survivor: Survivor, starts_at: datetime, title: str, place: str, now: datetime,
+                         minutes: int | None = None) -> Appointment:
+    """Add an appointment for ``survivor`` (``minutes`` long, else the organisation's usual length) and its reminders."""
     appointment = Appointment(
-        survivor=survivor, created_by=staff, starts_at=starts_at, title=title.strip(), place=place.strip(), created_at=now, updated_at=now
+        survivor=survivor, created_by=staff, starts_at=starts_at, title=title.strip(), place=place.strip(), created_at=now, updated_at=now,
+        duration_minutes=minutes or survivor.organisation.appointment_minutes,
     )
     session.add(appointment)
     sync_reminders(session, appointment, survivor.organisation.reminder_offsets, now)
     return appointment
 
 
-def change_appointment(session, appointment: Appointment, starts_at: datetime, title: str, place: str, now: datetime) -> None:
-    """Change the time, title or place; a new time asks her again and makes the reminders again."""
+def change_appointment(session, appointment: Appointment, starts_at: datetime, title: str, place: str, now: datetime,
+                       minutes: int | None = None) -> None:
+    """Change the time, length, title or place; a new time asks her again and makes the reminders again."""
     moved = starts_at != appointment.starts_at
     appointment.starts_at, appointment.title, appointment.place = starts_at, title.strip(), place.strip()
+    appointment.duration_minutes = minutes or appointment.duration_minutes
     appointment.updated_at = now
+    appointment.sequence = (appointment.sequence or 0) + 1
     if moved:
         appointment.cant_come_at = None
         sync_reminders(session, appointment, appointment.survivor.organisation.reminder_offsets, now)
@@ -72,6 +77,7 @@ def change_appointment(session, appointment: Appointment, starts_at: datetime, t
 def cancel_appointment(session, appointment: Appointment, now: datetime) -> None:
     """Cancel: she sees it is cancelled, and no reminder goes."""
     appointment.cancelled_at = appointment.updated_at = now
+    appointment.sequence = (appointment.sequence or 0) + 1
     for reminder in appointment.reminders:
         if reminder.status == "queued":
             _settle(reminder, "skipped", now)

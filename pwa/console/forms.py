@@ -5,6 +5,7 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..config import ORGANISATION_DEFAULTS
 from ..models import Role
 from ..staff.forms import NewPasswordForm
 from ..models.organisation import parse_reminder_hours
@@ -115,6 +116,19 @@ class OrganisationSettingsForm(FlaskForm):
         _l("Reminders before an appointment (hours)"),
         description=_l("One to three numbers of hours, separated by commas, for example 24, 2."),
         validators=[DataRequired(_l("Write at least one number of hours."))],
+    )
+    appointment_minutes = IntegerField(
+        _l("Usual length of an appointment (minutes)"),
+        description=_l("Her phone's calendar shows this length; it can be changed for each appointment."),
+        # Left empty (or on a form from before this setting), the usual length stays the default.
+        filters=[lambda value: ORGANISATION_DEFAULTS["appointment_minutes"] if value is None else value],
+        validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
+    )
+    calendar_text = StringField(
+        _l("Words in her phone's calendar"),
+        description=_l("A shared phone shows them: keep them neutral. Leave empty for “Appointment” in her language."),
+        filters=[lambda value: (value or "").strip() or None],
+        validators=[Optional(), Length(max=40, message=_l("At most 40 characters."))],
     )
     appointment_retention_days = IntegerField(
         _l("Delete past appointments after (days)"),

@@ -11,6 +11,8 @@ from .directory import (
     DirectoryService,
     DirectoryServiceAtLocation,
     DirectoryServiceCategory,
+    DirectoryServiceHidden,
+    DirectoryServiceReport,
 )
 from .help import HelpRequest
 from .organisation import Organisation, default_organisation
@@ -40,6 +42,8 @@ __all__ = [
     "DirectoryServiceCategory",
     "DutyException",
     "DutyShift",
+    "DirectoryServiceHidden",
+    "DirectoryServiceReport",
     "EnrolmentCode",
     "Goal",
     "HelpRequest",

@@ -23,6 +23,9 @@ class Appointment(db.Model):
     place: Mapped[str] = mapped_column(EncryptedText)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cant_come_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    # Grows with every change the staff make, so her calendar replaces the old copy (iCalendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -76,6 +76,12 @@ class DirectoryService(db.Model):
     cost: Mapped[str | None] = mapped_column(String(20))
     scope: Mapped[str | None] = mapped_column(String(20))
     verified_on: Mapped[date | None] = mapped_column(Date)
+    eligibility_description: Mapped[str | None] = mapped_column(Text)
+    fees_description: Mapped[str | None] = mapped_column(Text)
+    application_process: Mapped[str | None] = mapped_column(Text)
+    alert: Mapped[str | None] = mapped_column(Text)
+    # The Dera organisation whose supervisors keep this service; None: the server's administrators (CLI).
+    keeper_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organization: Mapped[DirectoryOrganization] = relationship(back_populates="services")
@@ -100,6 +106,31 @@ class DirectoryService(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == "active"
+
+    def kept_by(self, organisation_id: int | None) -> bool:
+        """Whether this organisation's supervisors may change or hide the service for everyone."""
+        return organisation_id is not None and self.keeper_id == organisation_id
+
+
+class DirectoryServiceReport(db.Model):
+    """Someone said a service's phone, address or hours are wrong: what, and on which day; nothing about who."""
+
+    __tablename__ = "directory_service_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("directory_service.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    reported_on: Mapped[date] = mapped_column(Date)
+
+
+class DirectoryServiceHidden(db.Model):
+    """A service one Dera organisation hides from its own people (others still see it)."""
+
+    __tablename__ = "directory_service_hidden"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("directory_service.id", ondelete="CASCADE"), primary_key=True, index=True)
+    hidden_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DirectoryServiceCategory(db.Model):

@@ -25,6 +25,8 @@ class Organisation(db.Model):
     helpline: Mapped[str | None] = mapped_column(String(30))
     reminder_hours: Mapped[str] = mapped_column(String(40), default=ORGANISATION_DEFAULTS["reminder_hours"])
     appointment_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["appointment_retention_days"])
+    appointment_minutes: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["appointment_minutes"])
+    calendar_text: Mapped[str | None] = mapped_column(String(40))
     help_escalate_now_minutes: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_now_minutes"])
     help_escalate_today_hours: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_today_hours"])
     help_escalate_week_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_week_days"])

@@ -39,8 +39,10 @@ def import_command(path: str) -> None:
 @group.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
               help="json: one HSDS JSON file; csv: a CSV package (a folder, or a zip file when PATH ends in .zip).")
+@click.option("--strict", is_flag=True,
+              help="JSON only: leave out Dera's extension fields (English text, timezone names, partial addresses).")
 @click.argument("path", type=click.Path())
-def export_command(fmt: str, path: str) -> None:
+def export_command(fmt: str, strict: bool, path: str) -> None:
     """Export the whole directory (shown and hidden services) as HSDS."""
-    count = services.export_directory(db.session, path, fmt)
+    count = services.export_directory(db.session, path, fmt, strict=strict)
     click.echo(f"Exported {count} service(s) to {path}.")

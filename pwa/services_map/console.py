@@ -1,18 +1,22 @@
 """The directory in the staff console: supervisors add, edit, hide and export services."""
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import zipfile
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from ..boundary import upload_endpoint
 from ..clock import now
 from ..extensions import db
 from ..security import supervisor_required
 from . import hsds, services, vocabulary
-from .forms import ServiceForm
+from .forms import ApplyImportForm, ImportForm, ServiceForm
 from .hsds import DAYS
 from .routes import language_name
 
@@ -85,11 +89,24 @@ def _details(form: ServiceForm) -> services.ServiceDetails:
     )
 
 
+def _kept_service(service_id: str):
+    """A service this supervisor's organisation keeps; any other service is not found."""
+    service = services.find_service(db.session, service_id)
+    if service is None or not service.kept_by(current_user.organisation_id):
+        abort(404)
+    return service
+
+
 @bp.get("/")
 @supervisor_required
 def list_directory():
-    """Every service in the directory, shown or hidden."""
-    return render_template("services_map/console_list.html", services=services.all_services(db.session))
+    """Every service in the directory, shown or hidden, with who keeps it."""
+    return render_template(
+        "services_map/console_list.html",
+        services=services.all_services(db.session),
+        hidden_here=services.hidden_for(db.session, current_user.organisation_id),
+        organisation_id=current_user.organisation_id,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,7 +115,7 @@ def create_service():
     """Add a service to the directory."""
     form = _form()
     if form.validate_on_submit():
-        service = services.save_service(db.session, None, _details(form), now())
+        service = services.save_service(db.session, None, _details(form), now(), keeper_id=current_user.organisation_id)
         db.session.commit()
         flash(_("The service is saved: %(name)s.", name=service.name))
         return redirect(url_for("services_console.list_directory"))
@@ -108,8 +125,8 @@ def create_service():
 @bp.route("/<service_id>/edit", methods=["GET", "POST"])
 @supervisor_required
 def edit_service(service_id: str):
-    """Change a service's details."""
-    service = services.find_service(db.session, service_id) or abort(404)
+    """Change a service's details (only the organisation that keeps it)."""
+    service = _kept_service(service_id)
     form = _form(service)
     if form.validate_on_submit():
         services.save_service(db.session, service, _details(form), now())
@@ -119,25 +136,131 @@ def edit_service(service_id: str):
     return render_template("services_map/console_form.html", form=form, service=service, days=DAYS)
 
 
+def _done(message: str):
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("services_console.list_directory"))
+
+
 @bp.post("/<service_id>/hide")
 @supervisor_required
 def hide_service(service_id: str):
-    """Hide a service from the public directory (it stays in the console and the export)."""
-    service = services.find_service(db.session, service_id) or abort(404)
+    """Hide a service from everyone (only the organisation that keeps it; it stays in the console and the export)."""
+    service = _kept_service(service_id)
     services.set_shown(service, False, now())
-    db.session.commit()
-    flash(_("Hidden from the directory: %(name)s.", name=service.name))
-    return redirect(url_for("services_console.list_directory"))
+    return _done(_("Hidden from the directory: %(name)s.", name=service.name))
 
 
 @bp.post("/<service_id>/show")
 @supervisor_required
 def show_service(service_id: str):
-    """Show a hidden service in the public directory again."""
-    service = services.find_service(db.session, service_id) or abort(404)
+    """Show a hidden service to everyone again (only the organisation that keeps it)."""
+    service = _kept_service(service_id)
     services.set_shown(service, True, now())
+    return _done(_("Shown in the directory again: %(name)s.", name=service.name))
+
+
+@bp.post("/<service_id>/hide-here")
+@supervisor_required
+def hide_here(service_id: str):
+    """Hide any service from this organisation's own people; other organisations still show it."""
+    service = services.find_service(db.session, service_id) or abort(404)
+    services.hide_for(db.session, service, current_user.organisation_id, True, now())
+    return _done(_("Hidden from your organisation's people: %(name)s.", name=service.name))
+
+
+@bp.post("/<service_id>/show-here")
+@supervisor_required
+def show_here(service_id: str):
+    """Show a service to this organisation's own people again."""
+    service = services.find_service(db.session, service_id) or abort(404)
+    services.hide_for(db.session, service, current_user.organisation_id, False, now())
+    return _done(_("Shown to your organisation's people again: %(name)s.", name=service.name))
+
+
+@bp.get("/reports")
+@supervisor_required
+def report_queue():
+    """Services someone said are wrong, with what and since when, and when each was last checked."""
+    return render_template(
+        "services_map/console_reports.html", queue=services.report_queue(db.session),
+        organisation_id=current_user.organisation_id, vocabulary=vocabulary,
+    )
+
+
+@bp.post("/<service_id>/checked")
+@supervisor_required
+def mark_checked(service_id: str):
+    """The keeping organisation checked the details: today becomes the checked date, and the reports are cleared."""
+    service = _kept_service(service_id)
+    services.mark_checked(db.session, service, now())
     db.session.commit()
-    flash(_("Shown in the directory again: %(name)s.", name=service.name))
+    flash(_("Marked as checked today: %(name)s.", name=service.name))
+    return redirect(url_for("services_console.report_queue"))
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@bp.app_template_global()
+def import_words(message) -> str:
+    """A problem's words (or the place in the file) in the page's language."""
+    return message.translated(_) if isinstance(message, hsds.Message) else str(message)
+
+
+def _try_import(data: bytes, filename: str) -> tuple[services.ImportSummary | None, list, str | None]:
+    """Import into the open transaction: the summary, or the problems, or why the file cannot be read."""
+    try:
+        package = hsds.read_bytes(data, filename)
+        return services.import_package(db.session, package, now(), keeper_id=current_user.organisation_id), [], None
+    except hsds.FormatError as error:
+        return None, [], error.message.translated(_)
+    except services.ImportRefused as refused:
+        return None, refused.problems, None
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@upload_endpoint(MAX_IMPORT_BYTES)
+@supervisor_required
+def import_directory():
+    """Upload a directory file and see, before anything is stored, what it would add or change and what is wrong."""
+    form, apply_form = ImportForm(), ApplyImportForm()
+    preview = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+        filename = (upload.filename or "directory.json").rsplit("/", 1)[-1][:200]
+        if len(data) > MAX_IMPORT_BYTES:
+            form.file.errors.append(_("The file is larger than 5 MB. Split it, or ask the server's administrators to import it."))
+        else:
+            summary, problems, unreadable = _try_import(data, filename)
+            # A preview stores nothing: the whole import is undone here and done again on "Import".
+            db.session.rollback()
+            preview = {"summary": summary, "problems": problems, "unreadable": unreadable, "filename": filename}
+            apply_form.content.data, apply_form.filename.data = base64.b64encode(data).decode("ascii"), filename
+    return render_template("services_map/console_import.html", form=form, apply_form=apply_form, preview=preview)
+
+
+@bp.post("/import/apply")
+@upload_endpoint(MAX_IMPORT_BYTES)
+@supervisor_required
+def apply_import():
+    """Store the previewed file: all of it, or nothing when anything is wrong."""
+    apply_form = ApplyImportForm()
+    try:
+        data = base64.b64decode(apply_form.content.data or "", validate=True) if apply_form.validate_on_submit() else b""
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data or len(data) > MAX_IMPORT_BYTES:
+        flash(_("The file could not be read again. Choose it once more."))
+        return redirect(url_for("services_console.import_directory"))
+    summary, problems, unreadable = _try_import(data, apply_form.filename.data)
+    if summary is None:
+        db.session.rollback()
+        preview = {"summary": None, "problems": problems, "unreadable": unreadable, "filename": apply_form.filename.data}
+        return render_template("services_map/console_import.html", form=ImportForm(formdata=None), apply_form=apply_form, preview=preview), 422
+    db.session.commit()
+    flash(_("Imported: %(count)s service(s).", count=summary.services))
     return redirect(url_for("services_console.list_directory"))
 
 

@@ -6,10 +6,13 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+
 from ..forms import FlaskForm, Form
 from wtforms import (
     FieldList,
     FormField,
+    HiddenField,
     RadioField,
     SearchField,
     SelectField,
@@ -183,3 +186,20 @@ class ServiceForm(FlaskForm):
 for _day in DAYS:
     setattr(ServiceForm, f"opens_{_day}", StringField(_l("Opens")))
     setattr(ServiceForm, f"closes_{_day}", StringField(_l("Closes")))
+
+
+class ImportForm(FlaskForm):
+    """A supervisor uploads a directory file to see what it would change."""
+
+    file = FileField(
+        _l("Directory file"),
+        description=_l("An Open Referral HSDS file: JSON, or a CSV package as a zip file."),
+        validators=[FileRequired(_l("Choose a file to import."))],
+    )
+
+
+class ApplyImportForm(FlaskForm):
+    """The file already previewed, sent back to be stored."""
+
+    content = HiddenField(validators=[DataRequired()])
+    filename = HiddenField(validators=[DataRequired(), Length(max=200)])

@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import get_day_names
-from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..clock import now
-from ..extensions import db
+from ..extensions import csrf, db, limiter
 from ..i18n import get_locale
 from ..security import allow_images_from
 from . import services, vocabulary
@@ -57,8 +58,13 @@ def geo_url(location) -> str:
     return f"geo:{location.latitude:.5f},{location.longitude:.5f}"
 
 
+def viewer_organisation() -> int | None:
+    """The signed-in person's organisation, whose hidden services she does not see; None for everyone else."""
+    return current_user.organisation_id if current_user.is_authenticated else None
+
+
 def _filtered():
-    everything = services.published_services(db.session)
+    everything = services.published_services(db.session, viewer_organisation())
     form = FilterForm(request.args).fill(services.towns(everything))
     chosen = form.chosen
     found = services.filter_services(everything, chosen.get("area"), chosen.get("town"), chosen.get("q"))
@@ -92,7 +98,7 @@ def show_map():
 @bp.get("/services/directory.json")
 def directory_json():
     """Every shown service as compact JSON, for the phone to filter, sort and tell "open now" offline."""
-    found = services.published_services(db.session)
+    found = services.published_services(db.session, viewer_organisation())
     payload = services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id))
     return jsonify(payload)
 
@@ -100,7 +106,7 @@ def directory_json():
 @bp.get("/services/<service_id>")
 def show_service(service_id: str):
     """One service: what it helps with, hours, open now, call, directions, languages, cost."""
-    service = services.published_service(db.session, service_id)
+    service = services.published_service(db.session, service_id, viewer_organisation())
     if service is None:
         abort(404)
     return render_template(
@@ -110,4 +116,19 @@ def show_service(service_id: str):
         hours=services.weekly_hours(service.schedules),
         other_timezones=services.timezones(service.schedules),
         vocabulary=vocabulary,
+        reported=request.args.get("reported") in vocabulary.REPORT_KINDS,
     )
+
+
+@bp.post("/services/<service_id>/wrong")
+@csrf.exempt  # anyone may say it, signed in or not; nothing about who is kept, so there is no one to forge it for
+@limiter.limit("10 per hour")
+def report_wrong(service_id: str):
+    """One tap: this service's phone, address or hours are wrong. Back to the page, with thanks."""
+    service = services.published_service(db.session, service_id) or abort(404)
+    kind = request.form.get("kind")
+    if kind not in vocabulary.REPORT_KINDS:
+        abort(400)
+    services.report_wrong(db.session, service, kind, now())
+    db.session.commit()
+    return redirect(url_for("services_map.show_service", service_id=service.id, reported=kind, _anchor="wrong"), 303)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from ..models import (
@@ -23,6 +23,8 @@ from ..models import (
     DirectoryService,
     DirectoryServiceAtLocation,
     DirectoryServiceCategory,
+    DirectoryServiceHidden,
+    DirectoryServiceReport,
 )
 from . import hsds, vocabulary
 from .hsds import DAYS
@@ -49,9 +51,18 @@ def search_key(text: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def published_services(session) -> list[DirectoryService]:
-    """Every service people may see (status ``active``), by name."""
-    services = session.scalars(select(DirectoryService).where(DirectoryService.status == "active").options(*_LOAD)).all()
+def _not_hidden_by(query, organisation_id: int | None):
+    """Leave out the services the viewer's organisation hides from its own people."""
+    if organisation_id is None:
+        return query
+    hidden = select(DirectoryServiceHidden.service_id).where(DirectoryServiceHidden.organisation_id == organisation_id)
+    return query.where(DirectoryService.id.not_in(hidden))
+
+
+def published_services(session, organisation_id: int | None = None) -> list[DirectoryService]:
+    """Every service people may see (status ``active``), by name; without the ones ``organisation_id`` hides."""
+    query = _not_hidden_by(select(DirectoryService).where(DirectoryService.status == "active"), organisation_id)
+    services = session.scalars(query.options(*_LOAD)).all()
     return sorted(services, key=lambda service: (search_key(service.name), service.id))
 
 
@@ -61,11 +72,25 @@ def all_services(session) -> list[DirectoryService]:
     return sorted(services, key=lambda service: (search_key(service.name), service.id))
 
 
-def published_service(session, service_id: str) -> DirectoryService | None:
-    """One service people may see, or None."""
-    return session.scalar(
-        select(DirectoryService).where(DirectoryService.id == service_id, DirectoryService.status == "active").options(*_LOAD)
-    )
+def published_service(session, service_id: str, organisation_id: int | None = None) -> DirectoryService | None:
+    """One service people may see (and ``organisation_id`` does not hide), or None."""
+    query = select(DirectoryService).where(DirectoryService.id == service_id, DirectoryService.status == "active")
+    return session.scalar(_not_hidden_by(query, organisation_id).options(*_LOAD))
+
+
+def hidden_for(session, organisation_id: int) -> set[str]:
+    """The ids of the services an organisation hides from its own people."""
+    query = select(DirectoryServiceHidden.service_id).where(DirectoryServiceHidden.organisation_id == organisation_id)
+    return set(session.scalars(query))
+
+
+def hide_for(session, service: DirectoryService, organisation_id: int, hidden: bool, now: datetime) -> None:
+    """Hide a service from one organisation's people, or show it to them again; others are not affected."""
+    record = session.get(DirectoryServiceHidden, (organisation_id, service.id))
+    if hidden and record is None:
+        session.add(DirectoryServiceHidden(organisation_id=organisation_id, service_id=service.id, hidden_at=now))
+    elif not hidden and record is not None:
+        session.delete(record)
 
 
 def towns(services: list[DirectoryService]) -> list[str]:
@@ -208,23 +233,59 @@ class ImportSummary:
     services: int
     locations: int
     not_kept: dict[str, set[str]]
+    replaced: int = 0
 
 
-def import_directory(session, path: str | Path, now: datetime) -> ImportSummary:
+def import_directory(session, path: str | Path, now: datetime, keeper_id: int | None = None) -> ImportSummary:
     """Read an HSDS file or package and store it: records are added, or replaced when their id exists.
 
-    Every row is checked first; on any problem ``ImportRefused`` lists them all and
-    nothing is written. The caller commits (one transaction) or rolls back.
+    ``keeper_id`` None is the server's administrators (the command line): they may replace
+    any record, and new services are theirs. An organisation (the console) may add services,
+    which it then keeps, and replace only what it keeps. Every row is checked first; on any
+    problem ``ImportRefused`` lists them all and nothing is written. The caller commits
+    (one transaction) or rolls back.
     """
-    package = hsds.read(path)
+    return import_package(session, hsds.read(path), now, keeper_id)
+
+
+def import_package(session, package: hsds.Package, now: datetime, keeper_id: int | None = None) -> ImportSummary:
+    """Check and store a package already read (see ``import_directory``)."""
     known_organizations = set(session.scalars(select(DirectoryOrganization.id)))
     known_locations = set(session.scalars(select(DirectoryLocation.id)))
     checked, problems = hsds.check(package, known_organizations, known_locations)
+    if checked is not None and keeper_id is not None:
+        problems = _kept_by_others(session, checked, keeper_id)
     if problems:
         raise ImportRefused(problems)
-    _store(session, checked, now)
     tables = checked.tables
-    return ImportSummary(len(tables["organization"]), len(tables["service"]), len(tables["location"]), checked.not_kept)
+    incoming = [row["id"] for row in tables["service"]]
+    replaced = len(session.scalars(select(DirectoryService.id).where(DirectoryService.id.in_(incoming))).all())
+    _store(session, checked, now, keeper_id)
+    return ImportSummary(len(tables["organization"]), len(tables["service"]), len(tables["location"]), checked.not_kept, replaced)
+
+
+def _kept_by_others(session, checked: hsds.Checked, keeper_id: int) -> list[hsds.Problem]:
+    """Records in the file that would change services another organisation (or the server) keeps."""
+    rows = checked.rows
+    problems = []
+    services = {row["id"] for row in checked.tables["service"]}
+    for service in session.scalars(select(DirectoryService).where(DirectoryService.id.in_(services))):
+        if service.keeper_id != keeper_id:
+            row = rows["service"][service.id]
+            problems.append(hsds.Problem(row.file, row.row, "id", hsds.N_("\"%(value)s\" (%(name)s) is kept by another organisation or by the server's administrators; only they can change it.", value=service.id, name=service.name)))
+    others = select(DirectoryService).where((DirectoryService.keeper_id != keeper_id) | DirectoryService.keeper_id.is_(None))
+    shared_providers = {service.organization_id for service in session.scalars(others)}
+    for identifier in sorted(shared_providers & {row["id"] for row in checked.tables["organization"]}):
+        row = rows["organization"][identifier]
+        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", hsds.N_("\"%(value)s\" is shared with services another organisation or the server's administrators keep; only they can change it.", value=identifier)))
+    shared_places = set(session.scalars(
+        select(DirectoryServiceAtLocation.location_id).join(DirectoryService).where(
+            (DirectoryService.keeper_id != keeper_id) | DirectoryService.keeper_id.is_(None))
+    ))
+    for identifier in sorted(shared_places & {row["id"] for row in checked.tables["location"]}):
+        row = rows["location"][identifier]
+        problems.append(hsds.Problem(row.file, row.row, f"{row.prefix}id", hsds.N_("\"%(value)s\" is shared with services another organisation or the server's administrators keep; only they can change it.", value=identifier)))
+    return problems
 
 
 def _set(record, values: dict, names: list[str]) -> None:
@@ -232,11 +293,14 @@ def _set(record, values: dict, names: list[str]) -> None:
         setattr(record, name, values.get(name))
 
 
-def _store(session, checked: hsds.Checked, now: datetime) -> None:
+def _store(session, checked: hsds.Checked, now: datetime, keeper_id: int | None) -> None:
     tables = checked.tables
     for row in tables["organization"]:
         organization = session.get(DirectoryOrganization, row["id"]) or DirectoryOrganization(id=row["id"])
         _set(organization, row, ["name", "description", "website", "email"])
+        # HSDS requires a description, so an export writes the name when there is none.
+        if organization.description == organization.name:
+            organization.description = None
         session.add(organization)
     # Organizations first: locations refer to them by id alone.
     session.flush()
@@ -256,8 +320,9 @@ def _store(session, checked: hsds.Checked, now: datetime) -> None:
 
     services = []
     for row in tables["service"]:
-        service = session.get(DirectoryService, row["id"]) or DirectoryService(id=row["id"])
-        _set(service, row, ["organization_id", "name", "alternate_name", "description", "description_en", "url", "email", "status"])
+        service = session.get(DirectoryService, row["id"]) or DirectoryService(id=row["id"], keeper_id=keeper_id)
+        _set(service, row, ["organization_id", "name", "alternate_name", "description", "description_en", "url", "email", "status",
+                            "eligibility_description", "fees_description", "application_process", "alert"])
         service.verified_on = date.fromisoformat(row["assured_date"]) if row.get("assured_date") else None
         found = checked.categories.get(row["id"], {})
         service.cost = (found.get("cost") or [None])[0]
@@ -336,6 +401,8 @@ def directory_tables(session) -> dict[str, list[dict]]:
             "alternate_name": service.alternate_name, "description": service.description,
             "description_en": service.description_en, "url": service.url, "email": service.email,
             "status": service.status, "assured_date": service.verified_on.isoformat() if service.verified_on else None,
+            "eligibility_description": service.eligibility_description, "fees_description": service.fees_description,
+            "application_process": service.application_process, "alert": service.alert,
         })
         for link in service.service_at_locations:
             tables["service_at_location"].append({"id": link.id, "service_id": service.id, "location_id": link.location_id})
@@ -361,10 +428,10 @@ def directory_tables(session) -> dict[str, list[dict]]:
     return tables
 
 
-def export_directory(session, path: str | Path, fmt: str) -> int:
+def export_directory(session, path: str | Path, fmt: str, strict: bool = False) -> int:
     """Write the whole directory as HSDS JSON or as a CSV package; return how many services."""
     tables = directory_tables(session)
-    hsds.write(tables, path, fmt)
+    hsds.write(tables, path, fmt, strict)
     return len(tables["service"])
 
 
@@ -409,13 +476,13 @@ def _provider(session, name: str) -> DirectoryOrganization:
     return organization
 
 
-def save_service(session, service: DirectoryService | None, details: ServiceDetails, now: datetime) -> DirectoryService:
-    """Create a service or change one. Phones, places and hours beyond what the form shows are kept."""
+def save_service(session, service: DirectoryService | None, details: ServiceDetails, now: datetime, keeper_id: int | None = None) -> DirectoryService:
+    """Create a service (kept by ``keeper_id``) or change one. Phones, places and hours beyond what the form shows are kept."""
     provider = _provider(session, details.organization_name)
     # A new provider is stored first: a new place refers to it by its id alone.
     session.flush()
     if service is None:
-        service = DirectoryService(id=new_id(), status="active", organization=provider)
+        service = DirectoryService(id=new_id(), status="active", organization=provider, keeper_id=keeper_id)
         session.add(service)
     service.organization = provider
     service.name, service.url = details.name, details.url
@@ -477,3 +544,102 @@ def set_shown(service: DirectoryService, shown: bool, now: datetime) -> None:
     """Show a service to people, or hide it (HSDS status active or inactive)."""
     service.status = "active" if shown else "inactive"
     service.updated_at = now
+
+
+# The read-only HSDS API ------------------------------------------------------------------
+
+@dataclass
+class ApiQuery:
+    """What another system asks the directory for (the HSDS OpenAPI's query parameters)."""
+
+    search: str | None = None
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    organization_id: str | None = None
+    modified_after: datetime | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def api_page(session, query: ApiQuery, full: bool) -> dict:
+    """A page of published services, newest identifiers last, as the HSDS API answers ``/services``."""
+    published = filter_services(published_services(session), query=query.search)
+    tables = directory_tables(session)
+    terms = {row["id"]: row for row in tables["taxonomy_term"]}
+    wanted_terms = None
+    if query.taxonomy_term_id is not None:
+        wanted_terms = {query.taxonomy_term_id}
+    if query.taxonomy_id is not None:
+        in_taxonomy = {term_id for term_id, term in terms.items() if term.get("taxonomy_id") == query.taxonomy_id}
+        wanted_terms = in_taxonomy if wanted_terms is None else wanted_terms & in_taxonomy
+    if wanted_terms is not None:
+        tagged = {row["link_id"] for row in tables["attribute"] if row["taxonomy_term_id"] in wanted_terms}
+        published = [service for service in published if service.id in tagged]
+    if query.organization_id is not None:
+        published = [service for service in published if service.organization_id == query.organization_id]
+    if query.modified_after is not None:
+        published = [service for service in published if service.updated_at >= query.modified_after]
+    published.sort(key=lambda service: service.id)
+    start = (query.page - 1) * query.per_page
+    chosen = published[start:start + query.per_page]
+    contents = _api_objects(tables, chosen, full)
+    return hsds.page(contents, len(published), query.page, query.per_page)
+
+
+def api_service(session, service_id: str) -> dict | None:
+    """One published service, fully nested, as the HSDS API answers ``/services/{id}``; None if hidden or unknown."""
+    service = published_service(session, service_id)
+    if service is None:
+        return None
+    return _api_objects(directory_tables(session), [service], True)[0]
+
+
+def _api_objects(tables: dict[str, list[dict]], chosen: list[DirectoryService], full: bool) -> list[dict]:
+    ids = {service.id for service in chosen}
+    modified = {service.id: service.updated_at for service in chosen}
+    if full:
+        objects = {obj["id"]: obj for obj in hsds.service_objects({**tables, "service": [row for row in tables["service"] if row["id"] in ids]})}
+    else:
+        objects = {row["id"]: hsds.service_fields(row) for row in tables["service"] if row["id"] in ids}
+    found = []
+    for service in chosen:
+        obj = objects[service.id]
+        obj["last_modified"] = modified[service.id].isoformat().replace("+00:00", "Z")
+        found.append(obj)
+    return found
+
+
+# "This is wrong": reports from the public page, and the supervisors' queue ---------------
+
+def report_wrong(session, service: DirectoryService, kind: str, now: datetime) -> None:
+    """Note that someone found the phone, address or hours wrong: the kind and the day only."""
+    if kind not in vocabulary.REPORT_KINDS:
+        raise ValueError(kind)
+    session.add(DirectoryServiceReport(service_id=service.id, kind=kind, reported_on=now.astimezone(ZoneInfo(vocabulary.DEFAULT_TIMEZONE)).date()))
+
+
+@dataclass
+class ReportedService:
+    """A service in the supervisors' queue: how many reports of each kind, and since when."""
+
+    service: DirectoryService
+    counts: dict[str, int]
+    first_reported: date
+
+
+def report_queue(session) -> list[ReportedService]:
+    """Every service with reports, the oldest report first."""
+    reports = session.scalars(select(DirectoryServiceReport).order_by(DirectoryServiceReport.reported_on, DirectoryServiceReport.id)).all()
+    found: dict[str, ReportedService] = {}
+    for report in reports:
+        if report.service_id not in found:
+            found[report.service_id] = ReportedService(find_service(session, report.service_id), {kind: 0 for kind in vocabulary.REPORT_KINDS}, report.reported_on)
+        found[report.service_id].counts[report.kind] = found[report.service_id].counts.get(report.kind, 0) + 1
+    return list(found.values())
+
+
+def mark_checked(session, service: DirectoryService, now: datetime) -> None:
+    """Someone checked the details: today is the service's checked date, and its reports are done with."""
+    service.verified_on = now.astimezone(ZoneInfo(vocabulary.DEFAULT_TIMEZONE)).date()
+    service.updated_at = now
+    session.execute(delete(DirectoryServiceReport).where(DirectoryServiceReport.service_id == service.id))

@@ -61,3 +61,10 @@ def taxonomy_id(kind: str) -> str:
 
 def term_id(kind: str, code: str) -> str:
     return derived_id("term", kind, code)
+
+# What someone can say is wrong about a service, in one tap: the button, and the supervisor's column.
+REPORT_KINDS = {
+    "phone": (_l("The number didn't work"), _l("Phone")),
+    "address": (_l("The address is wrong"), _l("Address")),
+    "hours": (_l("The hours are wrong"), _l("Hours")),
+}

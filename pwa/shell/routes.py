@@ -28,9 +28,10 @@ SHELL_ASSETS = (
     "icons/icon-192.png",
     "js/near-me.js",
     "js/open-now.js",
+    "js/text-messages.js",
 )
 # ES modules imported by other modules: requested without a version, so kept under their plain URL.
-SHELL_MODULES = ("js/directory.js",)
+SHELL_MODULES = ("js/directory.js", "js/trusted-people.js")
 # Pages with nothing personal on them: cached (as an anonymous copy) for use offline. Trusted
 # people are drawn by a script from the phone's own storage, so their page is one of these.
 PUBLIC_PAGES = ("/contacts", "/services", "/trusted-people")

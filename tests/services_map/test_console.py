@@ -39,7 +39,7 @@ def test_survivors_get_404_in_the_directory_console(client, people, login_as):
 
 
 def test_case_managers_cannot_hide_a_service(client, people, login_as):
-    service = factories.directory_service()
+    service = factories.directory_service(keeper_id=people.org.id)
     login_as(people.arta)
     assert client.post(f"/console/services/{service.id}/hide", data={}).status_code == 404
     assert db.session.get(DirectoryService, service.id).status == "active"
@@ -79,7 +79,7 @@ def test_bad_input_is_explained_keeps_what_was_typed_and_saves_nothing(client, p
 
 
 def test_a_supervisor_edits_a_service_and_keeps_its_identifiers(client, people, login_as):
-    service = factories.directory_service("Emri i vjetër")
+    service = factories.directory_service("Emri i vjetër", keeper_id=people.org.id)
     phone_id = service.phones[0].id
     login_as(people.supervisor)
     page = client.get(f"/console/services/{service.id}/edit").get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_a_supervisor_edits_a_service_and_keeps_its_identifiers(client, people, 
 
 
 def test_hiding_takes_a_service_off_the_public_list_and_showing_brings_it_back(client, people, login_as):
-    service = factories.directory_service("Qendra Drita")
+    service = factories.directory_service("Qendra Drita", keeper_id=people.org.id)
     login_as(people.supervisor)
     client.post(f"/console/services/{service.id}/hide", data={}, follow_redirects=True)
     assert "Qendra Drita" not in client.get("/services").get_data(as_text=True)

@@ -141,3 +141,13 @@ def test_directory_json_does_not_count_as_activity_for_the_idle_lock(app):
 def test_scripts_imported_by_other_scripts_are_checked_again_each_time(client, org):
     assert client.get("/static/js/directory.js").headers["Cache-Control"] == "no-cache"
     assert "max-age" in client.get("/static/js/directory.js?v=1").headers["Cache-Control"]
+
+
+def test_a_services_page_shows_who_it_is_for_how_to_ask_fees_and_alerts(client):
+    service = factories.directory_service(
+        "Strehë", eligibility_description="Gra mbi 18 vjeç", application_process="Telefono më parë",
+        fees_description="Falas për të gjithë", alert="Mbyllur më 1 janar",
+    )
+    html = client.get(f"/services/{service.id}").get_data(as_text=True)
+    for text in ("Për kë është", "Gra mbi 18 vjeç", "Si ta kërkosh", "Telefono më parë", "Falas për të gjithë", "Mbyllur më 1 janar"):
+        assert text in html
