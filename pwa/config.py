@@ -32,6 +32,8 @@ ORGANISATION_DEFAULTS = {
     "help_escalate_week_days": 2,
     # Resolved and withdrawn help requests are deleted after this many days.
     "help_retention_days": 90,
+    # Whether she also signs a paper copy of her consent to the plan (the guide asks for written consent).
+    "paper_consent": False,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.

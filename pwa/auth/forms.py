@@ -1,10 +1,25 @@
 """Sign-in forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-PIN_RULE = Regexp(r"^[0-9]{6}$", message=_l("Your PIN is 6 digits, numbers only."))
+PIN_RULE = Regexp(r"^[0-9]{6}$", message=_l("Your PIN must have 6 digits (numbers only)."))
+
+# The six-digit PINs people choose most (DataGenetics' study of leaked PINs, and the repeats and runs
+# anyone tries first). Someone who picks up her phone tries these before anything else.
+COMMON_PINS = frozenset(
+    {str(d) * 6 for d in range(10)}
+    | {"012345", "123456", "234567", "345678", "456789", "567890", "987654", "876543", "765432", "654321", "543210"}
+    | {"123123", "121212", "123321", "696969", "112233", "159753", "131313", "123654", "789456", "101010",
+       "007007", "111222", "102030", "147258", "147852", "258369", "369258", "987789", "100200", "520520"}
+)
+
+
+def refuse_common_pin(form, field) -> None:
+    """Refuse a PIN that someone holding her phone would guess first, and say why, kindly."""
+    if field.data in COMMON_PINS:
+        raise ValidationError(_l("Many people choose this PIN, so it is easy to guess. Choose 6 numbers only you would think of."))
 
 
 class StaffSignInForm(FlaskForm):
@@ -22,16 +37,16 @@ class CodeForm(FlaskForm):
 class EnrolForm(FlaskForm):
     nickname = StringField(
         _l("Nickname"),
-        description=_l("Any word you like. Not your real name."),
+        description=_l("Any word you like. Do not write your real name."),
         validators=[
             DataRequired(_l("Choose a nickname.")),
-            Length(min=2, max=30, message=_l("A nickname has 2 to 30 letters.")),
+            Length(min=2, max=30, message=_l("A nickname must have 2 to 30 letters.")),
         ],
     )
     pin = PasswordField(
         _l("PIN (6 digits)"),
-        description=_l("6 numbers that only you know."),
-        validators=[DataRequired(_l("Choose a PIN of 6 digits.")), PIN_RULE],
+        description=_l("6 numbers that only you know. Not your birthday, and not 123456."),
+        validators=[DataRequired(_l("Choose a PIN of 6 digits.")), PIN_RULE, refuse_common_pin],
     )
     pin_again = PasswordField(
         _l("PIN again"),

@@ -179,17 +179,20 @@ def enter_code():
         code = services.normalise_code(form.code.data)
         if services.find_enrolment(db.session, code, now()) is not None:
             return redirect(url_for("auth.enrol", code=services.format_code(code)))
-        form.code.errors.append(_("This code does not work. Check it, or ask your case manager for a new one."))
+        form.code.errors.append(_("This code does not work. Check it, or ask the person who works with you for a new one."))
     return render_template("auth/enter_code.html", form=form)
 
 
 @bp.route("/enrol/<code>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def enrol(code: str):
-    """Choose a nickname and a PIN; this binds the phone."""
+    """First what Dera keeps and who sees it, then a nickname and a PIN; this binds the phone."""
     enrolment = services.find_enrolment(db.session, code, now())
     if enrolment is None:
         return render_template("auth/code_invalid.html"), 404
+    if request.method == "GET" and request.args.get("step") != "choose":
+        # Before she chooses anything: what Dera keeps, who sees it, how to delete it.
+        return render_template("auth/before_enrol.html", code=code)
     form = EnrolForm()
     if request.method == "GET":
         form.nickname.data = enrolment.survivor.nickname

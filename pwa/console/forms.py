@@ -1,7 +1,7 @@
 """Staff console forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -11,7 +11,7 @@ from ..models.organisation import parse_reminder_hours
 # Reminders go at most a week ahead, and at most three per appointment.
 MAX_REMINDER_HOURS, MAX_REMINDERS = 168, 3
 
-PHONE_RULE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits only, for example 069 123 4567."))
+PHONE_RULE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number in digits, for example 069 123 4567."))
 
 
 class EnrolSurvivorForm(FlaskForm):
@@ -20,7 +20,7 @@ class EnrolSurvivorForm(FlaskForm):
         description=_l("A word you agree on together, not the person's real name. It can be changed on the phone."),
         validators=[
             DataRequired(_l("Write a nickname.")),
-            Length(min=2, max=30, message=_l("A nickname has 2 to 30 letters.")),
+            Length(min=2, max=30, message=_l("A nickname must have 2 to 30 letters.")),
         ],
     )
     case_manager_id = SelectField(_l("Case manager"), coerce=int, validate_choice=True)
@@ -31,7 +31,7 @@ class StaffAccountForm(FlaskForm):
         _l("Username"),
         validators=[
             DataRequired(_l("Write a username.")),
-            Length(min=3, max=60, message=_l("A username has 3 to 60 characters.")),
+            Length(min=3, max=60, message=_l("A username must have 3 to 60 characters.")),
             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, numbers, dots, dashes and underscores.")),
         ],
     )
@@ -51,7 +51,7 @@ class StaffAccountForm(FlaskForm):
         description=_l("At least 12 characters. Give it to them in person; they can change it."),
         validators=[
             DataRequired(_l("Write a password.")),
-            Length(min=12, max=200, message=_l("A password has at least 12 characters.")),
+            Length(min=12, max=200, message=_l("A password must have at least 12 characters.")),
         ],
     )
 
@@ -62,7 +62,7 @@ class ChangePasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             DataRequired(_l("Write a new password.")),
-            Length(min=12, max=200, message=_l("A password has at least 12 characters.")),
+            Length(min=12, max=200, message=_l("A password must have at least 12 characters.")),
         ],
     )
     new_password_again = PasswordField(
@@ -82,7 +82,7 @@ class OrganisationSettingsForm(FlaskForm):
     )
     exit_url = URLField(
         _l("Address for Leave quickly"),
-        description=_l("A harmless page that opens when someone leaves quickly, for example a weather page."),
+        description=_l("A harmless page that opens when someone leaves quickly, for example the weather."),
         validators=[
             DataRequired(_l("Write an address.")),
             Length(max=500),
@@ -159,4 +159,8 @@ class OrganisationSettingsForm(FlaskForm):
             InputRequired(_l("Write a number of days.")),
             NumberRange(min=7, max=365, message=_l("Choose between %(min)s and %(max)s days.")),
         ],
+    )
+    paper_consent = BooleanField(
+        _l("People also sign a paper copy of their consent to the plan"),
+        description=_l("The consent page tells them so before they give it in the app."),
     )

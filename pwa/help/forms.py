@@ -57,7 +57,7 @@ class HelpRequestForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     how = RadioField(
-        _l("How did you reach her?"),
+        _l("How did you reach them?"),
         choices=_choices(CONTACT_STAFF_LABELS),
         validate_choice=False,
         validators=[OneOf(CONTACTS, _l("Choose how you reached her."))],

@@ -1,16 +1,17 @@
 """Words and icons for the keys of a help request (keys in code, labels translated)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 SETBACK_LABELS = {
     "money_or_job": _l("Money or work"),
-    "health": _l("Health"),
+    "health": _lp("what happened", "Health"),
     "mental_health": _l("I feel low or anxious"),
     "family_conflict": _l("Problems in the family"),
     "violence_at_home": _l("Violence at home"),
     "neighbours_or_community": _l("Neighbours or community"),
     "safety_and_threats": _l("I feel unsafe or threatened"),
     "legal_process": _l("Court or legal matters"),
-    "housing": _l("Housing"),
+    "housing": _lp("what happened", "Housing"),
     "end_of_support": _l("My support is ending"),
     "something_else": _l("Something else"),
 }
@@ -25,7 +26,7 @@ STATUS_LABELS = {
     "sent": _l("Sent"),
     "seen": _l("Seen"),
     "answered": _l("Answered"),
-    "resolved": _l("Closed"),
+    "resolved": _lp("help request", "Closed"),
     "withdrawn": _l("Withdrawn"),
 }
 STATUS_STAFF_LABELS = {
@@ -33,7 +34,7 @@ STATUS_STAFF_LABELS = {
     "seen": _l("Seen"),
     "answered": _l("Answered"),
     "resolved": _l("Resolved"),
-    "withdrawn": _l("Withdrawn by her"),
+    "withdrawn": _l("Closed by the person"),
 }
 
 # 24×24 line drawings (stroke only), drawn for Dera; the label beside each is its accessible name.

@@ -29,6 +29,7 @@ class Organisation(db.Model):
     help_escalate_today_hours: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_today_hours"])
     help_escalate_week_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_escalate_week_days"])
     help_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["help_retention_days"])
+    paper_consent: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["paper_consent"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

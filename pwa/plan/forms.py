@@ -58,7 +58,7 @@ class StepForm(FlaskForm):
         _l("Step"),
         validators=[
             DataRequired(_l("Write the step in a few words.")),
-            Length(min=2, max=STEP_MAX, message=_l("A step has 2 to %(max)d letters.")),
+            Length(min=2, max=STEP_MAX, message=_l("A step must have 2 to %(max)d letters.")),
         ],
     )
     due_date = PlanDateField(_l("By when (you can leave it empty)"), validators=[Optional(), FUTURE_DATE])
@@ -75,7 +75,7 @@ class ProposeGoalForm(FlaskForm):
         _l("Your goal, in a few words"),
         validators=[
             DataRequired(_l("Write your goal in a few words.")),
-            Length(min=2, max=TITLE_MAX, message=_l("A goal has 2 to %(max)d letters.")),
+            Length(min=2, max=TITLE_MAX, message=_l("A goal must have 2 to %(max)d letters.")),
         ],
     )
     area = SelectField(_l("What it is about"), validate_choice=False, validators=[AREA_RULE])
@@ -88,12 +88,12 @@ class GoalForm(FlaskForm):
         _l("Goal"),
         validators=[
             DataRequired(_l("Write the goal in a few words.")),
-            Length(min=2, max=TITLE_MAX, message=_l("A goal has 2 to %(max)d letters.")),
+            Length(min=2, max=TITLE_MAX, message=_l("A goal must have 2 to %(max)d letters.")),
         ],
     )
     area = SelectField(_l("Area of help"), validate_choice=False, validators=[AREA_RULE])
     stage = SelectField(_l("Stage"), validate_choice=False, validators=[STAGE_RULE])
-    target_date = PlanDateField(_l("Target date (optional)"), validators=[Optional(), FUTURE_DATE])
+    target_date = PlanDateField(_l("By when (optional)"), validators=[Optional(), FUTURE_DATE])
 
 
 class EditGoalForm(GoalForm):

@@ -56,6 +56,8 @@ def test_enrol_a_phone_then_unlock_with_the_pin(open_browser, people):
     page.get_by_role("link", name="Kam një kod").click()
     page.get_by_label("Kodi").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Vazhdo").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Para se të fillosh")
+    page.get_by_role("link", name="Vazhdo").click()
     expect(page.get_by_label("Pseudonimi")).to_have_value("Ylli")
     page.get_by_label("Pseudonimi").fill("Hëna")
     page.get_by_label("PIN-i (6 shifra)").fill("135790")
@@ -198,7 +200,7 @@ def test_pages_have_no_serious_accessibility_problems(open_browser, people, path
         sign_in_staff(session, "arta")
     elif path == "enrol-code":
         ylli = factories.survivor(people.arta, "Ylli", pin=None)
-        page.goto(f"/enrol/{factories.enrolment_code(ylli, people.arta)}")
+        page.goto(f"/enrol/{factories.enrolment_code(ylli, people.arta)}?step=choose")
         page.get_by_role("button", name="Fillo").click()  # with errors shown
     if path.startswith("/"):
         page.goto(path)
