@@ -57,9 +57,11 @@ def show_appointment(appointment_id: int):
 def download_calendar(appointment_id: int):
     """The appointment for her phone's calendar: only "Appointment" and the time."""
     appointment = _her_appointment_or_404(appointment_id)
+    # TRANSLATORS: page title: one appointment
     body = appointment_ics(appointment, now(), _("Appointment"), current_app.config["SECRET_KEY"])
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    # TRANSLATORS: file name of the calendar file, lower case, no spaces
     filename = _("appointment") + ".ics"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -23,12 +23,15 @@ def refuse_common_pin(form, field) -> None:
 
 
 class StaffSignInForm(FlaskForm):
+    # TRANSLATORS: staff sign-in name
     username = StringField(_l("Username"), validators=[DataRequired(_l("Write your username.")), Length(max=60)])
+    # TRANSLATORS: staff password
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Write your password.")), Length(max=200)])
 
 
 class CodeForm(FlaskForm):
     code = StringField(
+        # TRANSLATORS: the one-time code of 8 letters and numbers that starts the app on a phone
         _l("Code"),
         validators=[DataRequired(_l("Write the code you were given.")), Length(max=20)],
     )
@@ -36,6 +39,7 @@ class CodeForm(FlaskForm):
 
 class EnrolForm(FlaskForm):
     nickname = StringField(
+        # TRANSLATORS: the name a person chooses in the app instead of her real name
         _l("Nickname"),
         description=_l("Any word you like. Do not write your real name."),
         validators=[
@@ -49,6 +53,7 @@ class EnrolForm(FlaskForm):
         validators=[DataRequired(_l("Choose a PIN of 6 digits.")), PIN_RULE, refuse_common_pin],
     )
     pin_again = PasswordField(
+        # TRANSLATORS: label: type the 6-digit PIN a second time
         _l("PIN again"),
         validators=[
             DataRequired(_l("Write the PIN again.")),
@@ -58,6 +63,7 @@ class EnrolForm(FlaskForm):
 
 
 class PinForm(FlaskForm):
+    # TRANSLATORS: the 6-digit number that opens the app
     pin = PasswordField(_l("PIN"), validators=[DataRequired(_l("Write your PIN.")), PIN_RULE])
 
 

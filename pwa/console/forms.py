@@ -23,6 +23,7 @@ class EnrolSurvivorForm(FlaskForm):
             Length(min=2, max=30, message=_l("A nickname must have 2 to 30 letters.")),
         ],
     )
+    # TRANSLATORS: staff role and column; on screens for the person we say 'the person who works with you'
     case_manager_id = SelectField(_l("Case manager"), coerce=int, validate_choice=True)
 
 
@@ -36,17 +37,21 @@ class StaffAccountForm(FlaskForm):
         ],
     )
     first_name = StringField(
+        # TRANSLATORS: a staff member's first name, shown to the people they work with
         _l("First name"),
         description=_l("People in the programme see this name."),
         validators=[DataRequired(_l("Write a first name.")), Length(max=60)],
     )
+    # TRANSLATORS: a staff member's work number
     work_phone = StringField(_l("Work phone"), validators=[Optional(), PHONE_RULE])
     role = SelectField(
+        # TRANSLATORS: staff role: case manager or supervisor
         _l("Role"),
         choices=[SelectChoice(Role.CASE_MANAGER.value, _l("Case manager")), SelectChoice(Role.SUPERVISOR.value, _l("Supervisor"))],
         validators=[DataRequired()],
     )
     password = PasswordField(
+        # TRANSLATORS: a new staff account's first password
         _l("First password"),
         description=_l("At least 12 characters. Give it to them in person; they can change it."),
         validators=[
@@ -57,8 +62,10 @@ class StaffAccountForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
+    # TRANSLATORS: label when changing a password
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Write your current password."))])
     new_password = PasswordField(
+        # TRANSLATORS: label when changing a password
         _l("New password"),
         validators=[
             DataRequired(_l("Write a new password.")),

@@ -31,6 +31,7 @@ class OneOf:
 class HelpRequestForm(FlaskForm):
     key = HiddenField()
     setback = RadioField(
+        # TRANSLATORS: first question of Ask for help
         _l("What happened?"),
         choices=_choices(SETBACK_LABELS),
         validate_choice=False,

@@ -111,6 +111,7 @@ def mark_step(step_id: int):
 def propose_goal():
     """Add a goal of my own to my plan, in the stage I am in now."""
     form = ProposeGoalForm()
+    # TRANSLATORS: empty first choice of a drop-down list
     form.area.choices = [("", _("Choose…"))] + area_choices()
     if form.validate_on_submit():
         plan = services.ensure_plan(db.session, current_user, now())

@@ -14,12 +14,16 @@ from ..vocabulary import AREAS  # noqa: F401 (re-exported for the directory's mo
 
 
 COSTS = {
+    # TRANSLATORS: cost of a service
     "free": _l("Free"),
+    # TRANSLATORS: cost of a service
     "low_cost": _l("Low cost"),
+    # TRANSLATORS: cost of a service
     "paid": _l("Paid"),
 }
 
 SCOPES = {
+    # TRANSLATORS: a service only for some people
     "specialised": _l("Specialised service"),
     "general": _l("Service for everyone"),
 }

@@ -20,4 +20,5 @@ class ChangePinForm(FlaskForm):
 
 
 class DeleteDataForm(FlaskForm):
+    # TRANSLATORS: label: the person's PIN
     pin = PasswordField(_l("Your PIN"), validators=[DataRequired(_l("Write your PIN.")), PIN_RULE])

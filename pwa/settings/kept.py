@@ -44,12 +44,14 @@ RETENTION = {
 }
 
 KEPT: tuple[Kept, ...] = (
+    # TRANSLATORS: heading on 'What we keep about you'
     Kept("nickname", _l("Your nickname"), _l("The word you chose, not your real name. You and the people who work with you see it."),
          "programme", ("survivor.nickname", "survivor.case_manager_id", "survivor.created_at", "survivor.enrolled_at")),
     Kept("pin", _l("Your PIN"), _l("Scrambled so that nobody can read it, not even us, and a count of wrong tries, so the app locks after too many."),
          "programme", ("survivor.pin_hash", "survivor.failed_pin_attempts", "survivor.locked_at", "survivor.session_token")),
     Kept("use", _l("Your language and the last day you used the app"), _l("So that the app speaks your language, and the person who works with you knows when to check in."),
          "programme", ("survivor.locale", "survivor.last_active_on")),
+    # TRANSLATORS: heading on 'What we keep about you': the phones where she uses the app
     Kept("phones", _l("Your phones"), _l("A secret code for each phone where you use the app, scrambled, and when the phone was last used."),
          "device", ("device.secret_hash", "device.created_at", "device.last_used_at")),
     Kept("codes", _l("Codes to start the app"), _l("Each code, scrambled, with when it was made, used or ended."),
@@ -59,6 +61,7 @@ KEPT: tuple[Kept, ...] = (
     Kept("notifications", _l("Notifications sent to your phone"), _l("Only the short text that shows on the phone, for example \u201cYou have a reminder\u201d."),
          "push", ("push_message.payload", "push_message.ttl", "push_message.urgency", "push_message.status", "push_message.attempts",
                   "push_message.next_attempt_at", "push_message.last_status_code", "push_message.created_at", "push_message.sent_at")),
+    # TRANSLATORS: heading: the person's own plan
     Kept("plan", _l("Your plan"), _l("Your stage, your goals and steps, the dates you chose, what is done, who added each one, and the services suggested for them."),
          "programme", ("plan.stage", "plan.stage_set_at", "plan.stage_set_by_id", "plan.created_at",
                        "goal.area", "goal.stage", "goal.template", "goal.title", "goal.target_date", "goal.status", "goal.status_changed_at",
@@ -70,6 +73,7 @@ KEPT: tuple[Kept, ...] = (
          "programme", ("plan_agreement.given", "plan_agreement.at", "plan_agreement.in_person", "plan_agreement.recorded_by_id")),
     Kept("talks", _l("Your talks with the person who works with you"), _l("The date of each talk, which you see. Staff also write a short note about how you are doing. The note is encrypted and only staff read it."),
          "programme", ("check_in.held_on", "check_in.note", "check_in.staff_id", "check_in.created_at")),
+    # TRANSLATORS: heading on 'What we keep about you'
     Kept("appointments", _l("Your appointments"), _l("The day and time, and your answer. The title and place are encrypted."),
          "appointment", ("appointment.created_by_id", "appointment.starts_at", "appointment.title", "appointment.place", "appointment.cancelled_at",
                          "appointment.cant_come_at", "appointment.created_at", "appointment.updated_at",
