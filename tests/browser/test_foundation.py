@@ -26,7 +26,7 @@ def sign_in_staff(session, username: str):
     page.get_by_label("Emri i përdoruesit").fill(username)
     page.get_by_label("Fjalëkalimi").fill(factories.PASSWORD)
     page.get_by_role("button", name="Hyr").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Rastet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Personat e mi")
 
 
 def bind_phone(session, survivor):
@@ -45,7 +45,7 @@ def test_enrol_a_phone_then_unlock_with_the_pin(open_browser, people):
     sign_in_staff(office, "arta")
     office.page.get_by_role("link", name="Regjistro një person").first.click()
     office.page.get_by_label("Pseudonimi").fill("Ylli")
-    office.page.get_by_role("button", name="Bëj kodin").click()
+    office.page.get_by_role("button", name="Krijo kodin").click()
     code = office.page.locator(".code-display").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     screenshot(office.page, "console-code")
@@ -172,7 +172,7 @@ def test_new_code_with_htmx_appears_in_place(open_browser, people):
     sign_in_staff(office, "arta")
     page = office.page
     page.goto(f"/console/people/{people.lulja.id}")
-    page.get_by_role("button", name="Bëj një kod të ri").click()
+    page.get_by_role("button", name="Krijo një kod të ri").click()
     expect(page.locator("#enrolment-code .code-display")).to_have_text(re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}"))
     assert page.url.endswith(f"/console/people/{people.lulja.id}")
 
@@ -185,7 +185,7 @@ def test_htmx_shows_errors_instead_of_dropping_them(open_browser, people, live):
     # The person moves to another case manager while the page is open.
     people.lulja.case_manager_id = people.besnik.id
     db.session.commit()
-    page.get_by_role("button", name="Bëj një kod të ri").click()
+    page.get_by_role("button", name="Krijo një kod të ri").click()
     expect(page.locator("#enrolment-code [role=alert]")).to_have_text("Nuk e gjetëm këtë faqe.")
 
 

@@ -136,7 +136,7 @@ def test_a_goal_with_an_unknown_area_is_refused(client, people, login_as):
 def test_a_goal_title_that_is_too_long_is_refused(client, people, login_as):
     login_as(people.lulja)
     html = client.post("/plan/goals/new", data={"title": "x" * 121, "area": "legal"}).get_data(as_text=True)
-    assert "Qëllimi ka nga 2 deri në 120 shkronja." in html
+    assert "Qëllimi duhet të ketë 2 deri në 120 shkronja." in html
 
 
 def test_a_template_goal_reads_in_her_language(client, people, login_as, frozen):
