@@ -61,7 +61,7 @@ class AnswerForm(FlaskForm):
         _l("How did you reach them?"),
         choices=_choices(CONTACT_STAFF_LABELS),
         validate_choice=False,
-        validators=[OneOf(CONTACTS, _l("Choose how you reached her."))],
+        validators=[OneOf(CONTACTS, _l("Choose how you reached them."))],
     )
 
 

@@ -8,6 +8,7 @@ is an internal key or a worker's bookkeeping), and that DATA.md's section is thi
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 from flask_babel import force_locale
@@ -17,7 +18,8 @@ from ..config import AUDIT_RETENTION_DAYS, ORGANISATION_DEFAULTS
 from ..push.services import purge_old_messages
 from ..retention import ENROLMENT_CODE_DAYS
 
-PUSH_MESSAGE_DAYS = purge_old_messages.__defaults__[0]
+# Sent notifications are deleted after the purge's default number of days.
+PUSH_MESSAGE_DAYS = inspect.signature(purge_old_messages).parameters["days"].default
 
 
 @dataclass(frozen=True)
