@@ -80,4 +80,4 @@ def test_the_case_manager_records_agreement_given_in_person(client, people, logi
 def test_what_agreeing_means_is_said_plainly(client, people, login_as, course):
     login_as(people.lulja)
     html = client.get("/plan/agreement").get_data(as_text=True)
-    assert "Mund ta tërheqësh pëlqimin në çdo kohë dhe ndihma vazhdon." in html
+    assert "Mund ta tërheqësh pëlqimin në çdo kohë, këtu ose personalisht, dhe ndihma nuk ndalet." in html

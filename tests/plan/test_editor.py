@@ -21,7 +21,7 @@ def _soup(response):
 @pytest.mark.parametrize(
     "locale, expected",
     [
-        ("sq", {"crisis": "Siguri dhe mbrojtje", "transition": "Të gjej një punë dhe ta mbaj", "inclusion": "Një shtëpi për një kohë të gjatë"}),
+        ("sq", {"crisis": "Të ndihem në siguri", "transition": "Të gjej një punë dhe ta mbaj", "inclusion": "Një shtëpi për një kohë të gjatë"}),
         ("en", {"crisis": "Feel safe and secure", "transition": "Find a job and keep it", "inclusion": "A home for the long term"}),
     ],
 )

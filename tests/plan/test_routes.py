@@ -146,7 +146,7 @@ def test_a_template_goal_reads_in_her_language(client, people, login_as, frozen)
     services.add_goal_from_template(db.session, plan, "crisis.safe", people.arta, frozen)
     db.session.commit()
     login_as(people.lulja)
-    assert "Siguri dhe mbrojtje" in client.get("/plan").get_data(as_text=True)
+    assert "Të ndihem në siguri" in client.get("/plan").get_data(as_text=True)
     client.post("/language", data={"locale": "en", "next": "/plan"})
     assert "Feel safe and secure" in client.get("/plan").get_data(as_text=True)
 
@@ -175,4 +175,4 @@ def test_she_sees_that_a_check_in_happened_but_not_the_note(client, people, logi
     db.session.commit()
     login_as(people.lulja)
     html = client.get("/plan").get_data(as_text=True)
-    assert "Hera e fundit që folët bashkë: 2 mars 2026" in html and "Worried" not in html
+    assert "Biseda e fundit: 2 mars 2026" in html and "Worried" not in html

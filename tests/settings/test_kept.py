@@ -33,6 +33,7 @@ def test_data_md_repeats_what_she_is_told(app):
 def test_the_page_tells_of_staff_notes_views_and_the_organisations_days(client, people, login_as, course):
     people.lulja.organisation.help_retention_days = 45
     people.lulja.organisation.appointment_retention_days = 12
+    people.lulja.locale = "en"
     db.session.commit()
     login_as(people.lulja)
     html = client.get("/settings/my-data").get_data(as_text=True)
@@ -44,6 +45,8 @@ def test_the_page_tells_of_staff_notes_views_and_the_organisations_days(client, 
 
 
 def test_the_page_warns_that_the_copy_stays_in_downloads(client, people, login_as, course):
+    people.lulja.locale = "en"
+    db.session.commit()
     login_as(people.lulja)
     html = client.get("/settings/my-data").get_data(as_text=True)
     assert "stays in your phone's Downloads" in html
