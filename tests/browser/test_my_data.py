@@ -20,7 +20,7 @@ COPY = {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["sq", "en"])
-def test_the_readable_copy_downloads_and_reads_in_her_language(open_browser, people, course, language, tmp_path):
+def test_the_readable_copy_downloads_and_reads_in_her_language(browser, open_browser, people, course, language, tmp_path):
     # 23:30 UTC on 3 December is already 4 December in Tirana.
     factories.appointment(people.lulja, title="Te mjeku", starts_at=datetime(2026, 12, 3, 23, 30, tzinfo=timezone.utc))
     factories.help_request(people.lulja, urgency="today")
@@ -40,7 +40,11 @@ def test_the_readable_copy_downloads_and_reads_in_her_language(open_browser, peo
     saved = tmp_path / "my-data.html"
     download.save_as(saved)
 
-    copy = session.context.new_page()
+    # Opened from Downloads, away from the app: a phone-sized browser with nothing of Dera's.
+    reader = browser.new_context(viewport={"width": 360, "height": 740}, timezone_id="Europe/Tirane")
+    requests = []
+    reader.on("request", lambda request: requests.append(request.url))
+    copy = reader.new_page()
     copy.goto(saved.as_uri())
     expect(copy.get_by_role("heading", level=1)).to_have_text(words["heading"])
     assert copy.locator("html").get_attribute("lang") == language
@@ -52,3 +56,5 @@ def test_the_readable_copy_downloads_and_reads_in_her_language(open_browser, peo
     assert copy.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert axe_violations(copy) == []
     screenshot(copy, f"my-data-copy-{language}")
+    assert requests == [saved.as_uri()], "the copy loads nothing from anywhere"
+    reader.close()
