@@ -43,7 +43,7 @@ def test_withdrawing_is_offered_once_agreed(client, people, login_as, course):
     login_as(people.lulja)
     client.post("/plan/agreement", data={"agree": "1"})
     html = client.get("/plan/agreement").get_data(as_text=True)
-    assert "Tërhiq pëlqimin tim" in html and "E pranoj planin tim" not in html
+    assert "Tërhiq pëlqimin tim" in html and "Jap pëlqimin për planin tim" not in html
 
 
 def test_the_plan_page_says_when_it_was_withdrawn(client, people, login_as, course, frozen):
