@@ -8,11 +8,11 @@ from flask_login import current_user, logout_user
 from ..auth.services import change_pin, verify_secret
 from ..clock import now
 from ..extensions import db, limiter
-from ..security import DEVICE_COOKIE, survivor_required
-from .forms import ChangePinForm, DeleteDataForm
 from ..help.labels import CONTACT_LABELS, SETBACK_LABELS, STATUS_LABELS, URGENCY_LABELS
 from ..i18n import LANGUAGE_NAMES
 from ..plan.vocabulary import AREAS, GOAL_STATUSES, STAGES
+from ..security import DEVICE_COOKIE, survivor_required
+from .forms import ChangePinForm, DeleteDataForm
 from .kept import AFTER_DELETION, KEPT, retention_days, retention_text
 from .mydata import delete_survivor, my_data
 
