@@ -16,6 +16,8 @@ PYBABEL := $(VENV)/bin/pybabel
 PYTEST := $(PY) -m pytest
 STAMP := $(VENV)/.installed
 PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
+# Babel knows gettext, ngettext and pgettext; these are the lazy ones the code imports under short names.
+EXTRACT_KEYWORDS = -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2
 
 .PHONY: run test test-browser test-postgres install venv catalogs translations \
 	bench bench-help bench-pages bench-growth bench-startup bench-reminders lighthouse system-packages
@@ -45,7 +47,7 @@ endif
 
 # For maintainers: refresh messages.pot from the code and merge it into each catalog.
 translations: $(STAMP)
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(PYBABEL) extract -F babel.cfg $(EXTRACT_KEYWORDS) --add-comments=TRANSLATORS: --no-location --sort-output \
 		--project=Dera --copyright-holder="Dera contributors" --width=100 -o translations/messages.pot .
 ifneq ($(strip $(PO_FILES)),)
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width=100

@@ -15,6 +15,7 @@ def register(app) -> None:
     app.cli.add_command(create_supervisor)
     app.cli.add_command(demo)
     app.cli.add_command(purge)
+    app.cli.add_command(kept_md)
     app.cli.add_command(push_group)
     app.cli.add_command(notes_group)
 
@@ -61,6 +62,21 @@ def demo(base_url: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo("\n".join(lines))
+
+
+@click.command("kept-md")
+def kept_md() -> None:
+    """Rewrite DATA.md's section on what a person is told we keep, from pwa/settings/kept.py."""
+    import re
+
+    from .config import PROJECT_ROOT
+    from .settings.kept import data_md_section
+
+    path = PROJECT_ROOT / "DATA.md"
+    text = path.read_text()
+    section = f"<!-- kept:start -->\n{data_md_section()}\n<!-- kept:end -->"
+    path.write_text(re.sub(r"<!-- kept:start -->\n.*?\n<!-- kept:end -->", lambda _: section, text, flags=re.S))
+    click.echo(f"Wrote {path}")
 
 
 @click.command("purge")

@@ -55,6 +55,8 @@ ORGANISATION_DEFAULTS = {
     "case_manager_two_factor": False,
     # Days the audit log keeps who looked at or changed a record.
     "audit_retention_days": 730,
+    # Whether she also signs a paper copy of her consent to the plan (the guide asks for written consent).
+    "paper_consent": False,
 }
 
 # Survivors may try their PIN this many times in a row before the account locks.

@@ -162,7 +162,7 @@ class Form(wtforms.Form):
 class Pin:
     """Exactly six ASCII digits (composable: put further PIN rules after it)."""
 
-    def __init__(self, message=_l("Your PIN is 6 digits, numbers only.")):
+    def __init__(self, message=_l("Your PIN must have 6 digits (numbers only).")):
         self.message = message
 
     def __call__(self, form, field):

@@ -22,25 +22,30 @@ MAX_AHEAD = timedelta(days=366)
 
 class AppointmentForm(FlaskForm):
     day = StringField(
+        # TRANSLATORS: form label: the day of an appointment or a talk
         _l("Date"),
         validators=[DataRequired(_l("Choose a date.")), Regexp(_DATE, message=_l("Write the date as year-month-day, for example 2026-05-14."))],
     )
     time = StringField(
+        # TRANSLATORS: form label: the hour of an appointment (24-hour clock)
         _l("Time"),
         description=_l("Tirana time, for example 14:30."),
         validators=[DataRequired(_l("Choose a time.")), Regexp(_TIME, message=_l("Write the time as hours and minutes, for example 14:30."))],
     )
     title = StringField(
+        # TRANSLATORS: form label: a neutral name for an appointment, seen by the person
         _l("Title"),
         description=_l("Neutral words that are safe on a phone, for example “Meeting” or “Visit”. The person sees it in the app."),
         validators=[DataRequired(_l("Write a title.")), Length(max=60, message=_l("At most %(max)d characters."))],
     )
     place = StringField(
+        # TRANSLATORS: form label: where an appointment or a service is
         _l("Place"),
         description=_l("A few words, for example “Office, second floor”."),
         validators=[DataRequired(_l("Write a place.")), Length(max=80, message=_l("At most %(max)d characters."))],
     )
     minutes = IntegerField(
+        # TRANSLATORS: appointment form: how long the appointment lasts, in minutes
         _l("Length (minutes)"),
         description=_l("How long it lasts in her phone's calendar. Empty: the organisation's usual length."),
         validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
@@ -85,6 +90,7 @@ class DayForm(Form):
     """The day to show in the staff's list (sent with GET, so no form token)."""
 
     day = StringField(
+        # TRANSLATORS: form label: the day whose appointments staff want to see
         _l("Day"),
         validators=[DataRequired(_l("Choose a date.")), Regexp(_DATE, message=_l("Write the date as year-month-day, for example 2026-05-14."))],
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,18 +17,6 @@ from .calendar import appointment_ics
 from .forms import AppointmentForm, DayForm
 
 bp = Blueprint("appointments", __name__)
-
-
-@bp.app_template_filter("hour_minute")
-def hour_minute(moment) -> str:
-    """14:30 in Tirana: the 24-hour clock people in Albania read."""
-    return format_time(moment, "HH:mm")
-
-
-@bp.app_template_filter("day_name")
-def day_name(moment) -> str:
-    """The weekday and date in Tirana, e.g. "e enjte, 14 maj"."""
-    return format_date(moment, "EEEE, d MMMM")
 
 
 def _default_locale() -> str:
@@ -71,10 +58,12 @@ def download_calendar(appointment_id: int):
     """The appointment for her phone's calendar: only the organisation's neutral words and the time."""
     appointment = _her_appointment_or_404(appointment_id)
     organisation = appointment.survivor.organisation
+    # TRANSLATORS: page title: one appointment
     summary = organisation.calendar_text or _("Appointment")
     body = appointment_ics(appointment, now(), summary, current_app.config["SECRET_KEY"], organisation.reminder_offsets)
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    # TRANSLATORS: file name of the calendar file, lower case, no spaces
     filename = _("appointment") + ".ics"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

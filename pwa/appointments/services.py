@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 from time import monotonic
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask_babel import force_locale, gettext
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from ..access import visible_survivors
+from ..i18n import WEEKDAY, format_date, format_time
 from ..jobs import LEASE, claim
 from ..models import Appointment, AppointmentReminder, Organisation, PushSubscription, Staff, Survivor
 from ..push.services import ROUND_SECONDS, outbox_rows, queue_notification, queue_rows
@@ -191,14 +191,14 @@ def say_can_come(session, appointment: Appointment) -> None:
 def reminder_text(starts_at: datetime, now: datetime, locale: str) -> str:
     """The lock-screen text in her language: that there is a reminder, and when; never where, who or what."""
     local = starts_at.astimezone(TIRANE)
-    clock = format_time(local, "HH:mm", locale=locale)
+    clock = format_time(local, locale)
     days = (local.date() - tirane_day(now)).days
     with force_locale(locale):
         if days <= 0:
             return gettext("You have a reminder: today at %(time)s", time=clock)
         if days == 1:
             return gettext("You have a reminder: tomorrow at %(time)s", time=clock)
-        return gettext("You have a reminder: %(day)s at %(time)s", day=format_date(local, "EEEE d MMMM", locale=locale), time=clock)
+        return gettext("You have a reminder: %(day)s at %(time)s", day=format_date(local, WEEKDAY, locale), time=clock)
 
 
 def reminder_payload(reminder: AppointmentReminder, now: datetime, default_locale: str) -> dict:

@@ -14,10 +14,14 @@ def _optional_int(value):
 
 
 class LogFilterForm(Form):
+    # TRANSLATORS: audit log filter and column: the person whose record it is
     survivor = SelectField(_l("Person"), coerce=_optional_int, validate_choice=False)
+    # TRANSLATORS: audit log filter and column: who opened or changed the record
     staff = SelectField(_l("Staff member"), coerce=_optional_int, validate_choice=False)
     action = SelectField(_l("Kind of action"), validate_choice=False)
+    # TRANSLATORS: date field: the first day to show
     start = DateField(_l("From"), validators=[Optional()])
+    # TRANSLATORS: date field: the last day to show
     end = DateField(_l("To"), validators=[Optional()])
 
     def validate_end(self, field) -> None:

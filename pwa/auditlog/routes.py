@@ -25,9 +25,11 @@ def _filter_form() -> LogFilterForm:
     staff = db.session.execute(
         select(Staff.id, Staff.first_name).where(Staff.organisation_id == organisation_id).order_by(func.lower(Staff.first_name))
     ).all()
+    # TRANSLATORS: audit log filter: first choice: every person or every staff member
     everyone = SelectChoice("", _("Everyone"))
     form.survivor.choices = [everyone] + [SelectChoice(p.id, p.nickname) for p in people]
     form.staff.choices = [everyone] + [SelectChoice(s.id, s.first_name) for s in staff]
+    # TRANSLATORS: audit log filter: first choice: every kind of action
     form.action.choices = [SelectChoice("", _("Every kind"))] + [SelectChoice(key, label) for key, label in services.ACTIONS.items()]
     form.validate()
     return form

@@ -23,6 +23,7 @@ ZONE = "Europe/Tirane"
 # Every action the code writes, in the words a supervisor reads.
 ACTIONS: dict[str, str] = {
     "view": _l("Opened the record"),
+    # TRANSLATORS: audit log action: the staff member enrolled the person (started the app for her)
     "enrol": _l("Enrolled"),
     "new_code": _l("Made a new phone code"),
     "new_code_view": _l("Asked for a new phone code"),

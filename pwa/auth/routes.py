@@ -216,14 +216,14 @@ def enter_code():
     The code travels in the form's body from here on, never in an address a
     log or the browser's history would keep.
     """
-    if "pin" in request.form:
+    if "pin" in request.form or request.form.get("step") == "choose":
         return _bind_phone(request.form.get("code", ""))
     form = CodeForm()
     if form.validate_on_submit():
         code = services.normalise_code(form.code.data)
         if services.find_enrolment(db.session, code, now()) is not None:
             return _bind_phone(code)
-        form.code.errors.append(_("This code does not work. Check it, or ask your case manager for a new one."))
+        form.code.errors.append(_("This code does not work. Check it, or ask the person who works with you for a new one."))
     return render_template("auth/enter_code.html", form=form)
 
 
@@ -235,10 +235,14 @@ def enrol(code: str):
 
 
 def _bind_phone(code: str):
-    """Choose a nickname and a PIN; this binds the phone."""
+    """First what Dera keeps and who sees it, then a nickname and a PIN; this binds the phone."""
     enrolment = services.find_enrolment(db.session, code, now())
     if enrolment is None:
         return render_template("auth/code_invalid.html"), 404
+    shown_code = services.format_code(services.normalise_code(code))
+    if "pin" not in request.form and request.form.get("step") != "choose":
+        # Before she chooses anything: what Dera keeps, who sees it, how to delete it.
+        return render_template("auth/before_enrol.html", code=shown_code, form=CodeForm(formdata=None))
     if "pin" not in request.form:
         form = EnrolForm(formdata=None, data={"nickname": enrolment.survivor.nickname})
     else:
@@ -252,7 +256,7 @@ def _bind_phone(code: str):
         db.session.commit()
         sign_in(survivor)
         return _set_device_cookie(redirect(url_for("auth.welcome")), secret)
-    return render_template("auth/enrol.html", form=form, code=services.format_code(services.normalise_code(code)))
+    return render_template("auth/enrol.html", form=form, code=shown_code)
 
 
 @bp.get("/welcome")

@@ -10,10 +10,14 @@ from wtforms.validators import InputRequired, ValidationError
 from ..models import ClosureReason
 
 CLOSURE_REASONS = {
+    # TRANSLATORS: staff: why the case is closing: the person reached her goals
     ClosureReason.GOALS_REACHED.value: _l("Goals reached"),
+    # TRANSLATORS: staff: why the case is closing: the person moved to another place
     ClosureReason.MOVED_AWAY.value: _l("Moved away"),
     ClosureReason.CHOSE_TO_STOP.value: _l("Chose to stop"),
+    # TRANSLATORS: staff: why the case is closing: we can no longer reach the person
     ClosureReason.LOST_CONTACT.value: _l("Lost contact"),
+    # TRANSLATORS: staff: why the case is closing: another reason
     ClosureReason.OTHER.value: _l("Other"),
 }
 

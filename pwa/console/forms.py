@@ -1,19 +1,19 @@
 """Staff console forms."""
 from flask_babel import lazy_gettext as _l
-from ..forms import FlaskForm, HttpsAddress, shown_to_others
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..config import ORGANISATION_DEFAULTS
+from ..forms import FlaskForm, HttpsAddress, shown_to_others
 from ..models import Role
-from ..staff.forms import NewPasswordForm
 from ..models.organisation import parse_reminder_hours
+from ..staff.forms import NewPasswordForm
 
 # Reminders go at most a week ahead, and at most three per appointment.
 MAX_REMINDER_HOURS, MAX_REMINDERS = 168, 3
 
-PHONE_RULE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits only, for example 069 123 4567."))
+PHONE_RULE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number in digits, for example 069 123 4567."))
 
 
 class EnrolSurvivorForm(FlaskForm):
@@ -23,9 +23,10 @@ class EnrolSurvivorForm(FlaskForm):
         filters=[shown_to_others],
         validators=[
             DataRequired(_l("Write a nickname.")),
-            Length(min=2, max=30, message=_l("A nickname has 2 to 30 letters.")),
+            Length(min=2, max=30, message=_l("A nickname must have 2 to 30 letters.")),
         ],
     )
+    # TRANSLATORS: staff role and column; on screens for the person we say 'the person who works with you'
     case_manager_id = SelectField(_l("Case manager"), coerce=int, validate_choice=True)
 
 
@@ -34,33 +35,38 @@ class StaffAccountForm(FlaskForm):
         _l("Username"),
         validators=[
             DataRequired(_l("Write a username.")),
-            Length(min=3, max=60, message=_l("A username has 3 to 60 characters.")),
+            Length(min=3, max=60, message=_l("A username must have 3 to 60 characters.")),
             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, numbers, dots, dashes and underscores.")),
         ],
     )
     first_name = StringField(
+        # TRANSLATORS: a staff member's first name, shown to the people they work with
         _l("First name"),
         description=_l("People in the programme see this name."),
         filters=[shown_to_others],
         validators=[DataRequired(_l("Write a first name.")), Length(max=60)],
     )
+    # TRANSLATORS: a staff member's work number
     work_phone = StringField(_l("Work phone"), validators=[Optional(), PHONE_RULE])
     role = SelectField(
+        # TRANSLATORS: staff role: case manager or supervisor
         _l("Role"),
         choices=[SelectChoice(Role.CASE_MANAGER.value, _l("Case manager")), SelectChoice(Role.SUPERVISOR.value, _l("Supervisor"))],
         validators=[DataRequired()],
     )
     password = PasswordField(
+        # TRANSLATORS: a new staff account's first password
         _l("First password"),
         description=_l("At least 12 characters. Give it to them in person; they can change it."),
         validators=[
             DataRequired(_l("Write a password.")),
-            Length(min=12, max=200, message=_l("A password has at least 12 characters.")),
+            Length(min=12, max=200, message=_l("A password must have at least 12 characters.")),
         ],
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
+    # TRANSLATORS: label when changing a password
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Write your current password."))])
 
 
@@ -85,7 +91,7 @@ class OrganisationSettingsForm(FlaskForm):
     )
     exit_url = URLField(
         _l("Address for Leave quickly"),
-        description=_l("A harmless page that opens when someone leaves quickly, for example a weather page."),
+        description=_l("A harmless page that opens when someone leaves quickly, for example the weather."),
         validators=[
             DataRequired(_l("Write an address.")),
             Length(max=500),
@@ -186,4 +192,8 @@ class OrganisationSettingsForm(FlaskForm):
     case_manager_two_factor = BooleanField(_l("Case managers also sign in with an authenticator app"))
     audit_retention_days = _days_field(
         _l("Keep the audit log for (days)"), 90, 3650, description=_l("Who opened or changed whose record. Two years is usual.")
+    )
+    paper_consent = BooleanField(
+        _l("People also sign a paper copy of their consent to the plan"),
+        description=_l("The consent page tells them so before they give it in the app."),
     )

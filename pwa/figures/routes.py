@@ -27,6 +27,7 @@ def figure_text(cell: services.Cell, unit: str) -> str:
     if unit == "share":
         return format_percent(cell.value)
     if unit == "days":
+        # TRANSLATORS: figures table: a number of days, e.g. the median time in a stage
         return ngettext("%(num)s day", "%(num)s days", cell.value)
     if unit == "duration":
         return format_timedelta(cell.value, granularity="minute", threshold=1.5)
@@ -36,6 +37,7 @@ def figure_text(cell: services.Cell, unit: str) -> str:
 def _period(kind: str, start, end) -> tuple[services.Period, str]:
     if kind == "custom":
         period = services.Period(start, end)
+        # TRANSLATORS: figures: name of a period whose first and last day the supervisor chose
         name = _("Dates chosen")
     else:
         period = services.preset_period(kind, today())
@@ -103,7 +105,14 @@ def download_figures():
     columns = _columns(_form())
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Section"), _("Figure"), _("Part"), *[label for label, _tables in columns]])
+    writer.writerow([
+        # TRANSLATORS: figures CSV column: the group of figures, e.g. People, Plans
+        _("Section"),
+        # TRANSLATORS: figures CSV column: the title of one figure (a table of numbers)
+        _("Figure"),
+        _("Part"),
+        *[label for label, _tables in columns],
+    ])
     for shown in _tables(columns):
         table = shown["table"]
         for row in shown["rows"]:

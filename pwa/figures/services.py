@@ -43,10 +43,14 @@ THRESHOLD = 5
 ZONE = "Europe/Tirane"
 
 CLOSURE_REASONS = {
+    # TRANSLATORS: figures: why a case was closed: the person reached her goals
     ClosureReason.GOALS_REACHED.value: _l("Goals reached"),
+    # TRANSLATORS: figures: why a case was closed: the person moved to another place
     ClosureReason.MOVED_AWAY.value: _l("Moved away"),
     ClosureReason.CHOSE_TO_STOP.value: _l("Chose to stop"),
+    # TRANSLATORS: figures: why a case was closed: staff could no longer reach the person
     ClosureReason.LOST_CONTACT.value: _l("Lost contact"),
+    # TRANSLATORS: figures: why a case was closed: any other reason
     ClosureReason.OTHER.value: _l("Other reason"),
 }
 
@@ -136,6 +140,7 @@ def _count(value: int) -> Cell:
 
 def _counts(key, title, labels: dict, counter: Counter, total_label=None, section="") -> Table:
     lines = [Line(k, label, _count(counter.get(k, 0))) for k, label in labels.items()]
+    # TRANSLATORS: figures table: the last line, the sum of the lines above
     total = Line("total", total_label if total_label is not None else _l("Total"), _count(sum(counter.values())))
     return Table(key, title, "count", lines, total, section)
 
@@ -187,10 +192,20 @@ def _case_figures(session, organisation_id: int, start: datetime, end: datetime)
         elif event.kind == CaseEventKind.STAGE_CHANGED.value and event.previous_stage and event.days_in_previous_stage is not None:
             days_in_stage[event.previous_stage].append(event.days_in_previous_stage)
     by_stage = Counter(stage_now[s] for s, is_open in open_now.items() if is_open and stage_now.get(s))
+    # TRANSLATORS: figures: heading of the figures about the people in the programme
     section = _l("People")
     return [
         _counts("people_by_stage", _l("People by stage at the end of the period"), _stage_labels(), by_stage, _l("All open cases"), section),
-        Table("new_enrolments", _l("New enrolments"), "count", [Line("opened", _l("Cases opened"), _count(enrolments))], None, section),
+        Table(
+            "new_enrolments",
+            # TRANSLATORS: figures title: people who joined the programme in the period
+            _l("New enrolments"),
+            "count",
+            # TRANSLATORS: figures line: how many people joined the programme (do not call people 'cases')
+            [Line("opened", _l("Cases opened"), _count(enrolments))],
+            None,
+            section,
+        ),
         _counts("closures", _l("Cases closed, by reason"), CLOSURE_REASONS, closures, _l("All closed cases"), section),
         Table(
             "days_in_stage",
@@ -230,11 +245,21 @@ def _plan_figures(session, organisation_id: int, start: datetime, end: datetime)
             PlanAgreement.plan_id.in_(plans), PlanAgreement.given.is_(True), PlanAgreement.at >= start, PlanAgreement.at < end
         )
     )
+    # TRANSLATORS: figures: heading of the figures about plans, goals and steps
     section = _l("Plans")
     return [
         _counts("goals_set", _l("Goals set, by area of help"), AREAS, set_by_area, _l("All goals set"), section),
         _counts("goals_reached", _l("Goals reached, by area of help"), AREAS, reached_by_area, _l("All goals reached"), section),
-        Table("steps", _l("Steps ticked done"), "count", [Line("steps", _l("Steps done"), _count(steps))], None, section),
+        Table(
+            "steps",
+            _l("Steps ticked done"),
+            "count",
+            # TRANSLATORS: figures line: how many steps of a goal were ticked done in the period
+            [Line("steps", _l("Steps done"), _count(steps))],
+            None,
+            section,
+        ),
+        # TRANSLATORS: figures: how many plans the person gave her agreement (pëlqim) to
         Table("plans_agreed", _l("Plans agreed"), "count", [Line("agreed", _l("Plans agreed"), _count(agreed))], None, section),
     ]
 
@@ -310,6 +335,7 @@ def _appointment_figures(session, organisation_id: int, start: datetime, end: da
     labels = {"kept": _l("Kept (not cancelled, she did not say she could not come)"), "missed": _l("Missed (she said she could not come)"), "cancelled": _l("Cancelled")}
     return [
         _counts("appointments", _l("Appointments in the period"), labels, outcomes, _l("All past appointments"), section),
+        # TRANSLATORS: figures title: appointment reminders that reached the phones
         Table("reminders", _l("Reminders delivered"), "count", [Line("sent", _l("Reminders sent to phones"), _count(reminders))], None, section),
     ]
 
@@ -338,6 +364,7 @@ def _check_in_figures(session, organisation: Organisation, period: Period, start
             "check_ins",
             _l("Check-ins held and due"),
             "count",
+            # TRANSLATORS: figures line: how many follow-up talks (bisedë) were held
             [Line("held", _l("Check-ins held"), _count(done)), Line("due", _l("Check-ins due (by each stage's interval)"), _count(due))],
             None,
             section,

@@ -31,6 +31,7 @@ class OneOf:
 class HelpRequestForm(FlaskForm):
     key = HiddenField()
     setback = RadioField(
+        # TRANSLATORS: first question of Ask for help
         _l("What happened?"),
         choices=_choices(SETBACK_LABELS),
         validate_choice=False,
@@ -57,10 +58,10 @@ class HelpRequestForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     how = RadioField(
-        _l("How did you reach her?"),
+        _l("How did you reach them?"),
         choices=_choices(CONTACT_STAFF_LABELS),
         validate_choice=False,
-        validators=[OneOf(CONTACTS, _l("Choose how you reached her."))],
+        validators=[OneOf(CONTACTS, _l("Choose how you reached them."))],
     )
 
 

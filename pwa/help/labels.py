@@ -1,39 +1,69 @@
 """Words and icons for the keys of a help request (keys in code, labels translated)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 SETBACK_LABELS = {
     "money_or_job": _l("Money or work"),
-    "health": _l("Health"),
+    # TRANSLATORS: answer to 'What happened?' in Ask for help: a health problem
+    "health": _lp("what happened", "Health"),
     "mental_health": _l("I feel low or anxious"),
     "family_conflict": _l("Problems in the family"),
     "violence_at_home": _l("Violence at home"),
     "neighbours_or_community": _l("Neighbours or community"),
     "safety_and_threats": _l("I feel unsafe or threatened"),
     "legal_process": _l("Court or legal matters"),
-    "housing": _l("Housing"),
+    # TRANSLATORS: answer to 'What happened?' in Ask for help: a problem with where she lives
+    "housing": _lp("what happened", "Housing"),
     "end_of_support": _l("My support is ending"),
+    # TRANSLATORS: answer to 'What happened?' in Ask for help
     "something_else": _l("Something else"),
 }
 
-URGENCY_LABELS = {"now": _l("Now"), "today": _l("Today"), "week": _l("This week")}
+URGENCY_LABELS = {
+    # TRANSLATORS: answer to 'How soon?' in Ask for help
+    "now": _l("Now"),
+    "today": _l("Today"),
+    # TRANSLATORS: answer to 'How soon?' in Ask for help
+    "week": _l("This week"),
+}
 
 # In her words on the phone; in the staff console, how to reach her.
-CONTACT_LABELS = {"call": _l("Call me"), "message": _l("Send me a message"), "meet": _l("Let's meet")}
-CONTACT_STAFF_LABELS = {"call": _l("Phone call"), "message": _l("Message"), "meet": _l("Meeting")}
+CONTACT_LABELS = {
+    # TRANSLATORS: answer to 'How should we reach you?', in her words
+    "call": _l("Call me"),
+    "message": _l("Send me a message"),
+    # TRANSLATORS: answer to 'How should we reach you?', in her words
+    "meet": _l("Let's meet"),
+}
+CONTACT_STAFF_LABELS = {
+    # TRANSLATORS: staff: how a help request was answered
+    "call": _l("Phone call"),
+    # TRANSLATORS: staff: how a help request was answered (a text message)
+    "message": _l("Message"),
+    # TRANSLATORS: staff: how a help request was answered (in person)
+    "meet": _l("Meeting"),
+}
 
 STATUS_LABELS = {
+    # TRANSLATORS: state of a help request: sent → seen → answered
     "sent": _l("Sent"),
+    # TRANSLATORS: state of a help request: sent → seen → answered
     "seen": _l("Seen"),
+    # TRANSLATORS: state of a help request: sent → seen → answered
     "answered": _l("Answered"),
-    "resolved": _l("Closed"),
+    # TRANSLATORS: state of her help request: staff closed it (feminine: kërkesa)
+    "resolved": _lp("help request", "Closed"),
+    # TRANSLATORS: state of her help request: she closed it herself with 'I'm fine now'
     "withdrawn": _l("Withdrawn"),
 }
 STATUS_STAFF_LABELS = {
+    # TRANSLATORS: staff inbox: a help request nobody has seen yet
     "sent": _l("New"),
     "seen": _l("Seen"),
     "answered": _l("Answered"),
+    # TRANSLATORS: staff inbox: a help request that staff closed
     "resolved": _l("Resolved"),
-    "withdrawn": _l("Withdrawn by her"),
+    "withdrawn": _l("Closed by the person"),
 }
 
 # 24×24 line drawings (stroke only), drawn for Dera; the label beside each is its accessible name.

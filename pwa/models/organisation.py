@@ -42,6 +42,7 @@ class Organisation(db.Model):
     closure_needs_approval: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["closure_needs_approval"])
     case_manager_two_factor: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["case_manager_two_factor"])
     audit_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["audit_retention_days"])
+    paper_consent: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["paper_consent"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def checkin_interval_days(self, stage: str | None) -> int:

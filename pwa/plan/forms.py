@@ -55,10 +55,11 @@ class StepForm(FlaskForm):
     """A step: a few words and maybe a day to do it by."""
 
     text = StringField(
+        # TRANSLATORS: form label: one step of a goal in a plan
         _l("Step"),
         validators=[
             DataRequired(_l("Write the step in a few words.")),
-            Length(min=2, max=STEP_MAX, message=_l("A step has 2 to %(max)d letters.")),
+            Length(min=2, max=STEP_MAX, message=_l("A step must have 2 to %(max)d letters.")),
         ],
     )
     due_date = PlanDateField(_l("By when (you can leave it empty)"), validators=[Optional(), FUTURE_DATE])
@@ -75,7 +76,7 @@ class ProposeGoalForm(FlaskForm):
         _l("Your goal, in a few words"),
         validators=[
             DataRequired(_l("Write your goal in a few words.")),
-            Length(min=2, max=TITLE_MAX, message=_l("A goal has 2 to %(max)d letters.")),
+            Length(min=2, max=TITLE_MAX, message=_l("A goal must have 2 to %(max)d letters.")),
         ],
     )
     area = SelectField(_l("What it is about"), validate_choice=False, validators=[AREA_RULE])
@@ -85,15 +86,17 @@ class GoalForm(FlaskForm):
     """A goal as staff write it."""
 
     title = StringField(
+        # TRANSLATORS: form label: a goal in a plan
         _l("Goal"),
         validators=[
             DataRequired(_l("Write the goal in a few words.")),
-            Length(min=2, max=TITLE_MAX, message=_l("A goal has 2 to %(max)d letters.")),
+            Length(min=2, max=TITLE_MAX, message=_l("A goal must have 2 to %(max)d letters.")),
         ],
     )
     area = SelectField(_l("Area of help"), validate_choice=False, validators=[AREA_RULE])
+    # TRANSLATORS: the stage of the programme: crisis, transition, inclusion
     stage = SelectField(_l("Stage"), validate_choice=False, validators=[STAGE_RULE])
-    target_date = PlanDateField(_l("Target date (optional)"), validators=[Optional(), FUTURE_DATE])
+    target_date = PlanDateField(_l("By when (optional)"), validators=[Optional(), FUTURE_DATE])
 
 
 class EditGoalForm(GoalForm):
@@ -101,11 +104,13 @@ class EditGoalForm(GoalForm):
 
 
 class StageForm(FlaskForm):
+    # TRANSLATORS: form label: the stage a person's plan is in now
     stage = SelectField(_l("Stage now"), validate_choice=False, validators=[STAGE_RULE])
 
 
 class GoalStatusForm(FlaskForm):
     status = SelectField(
+        # TRANSLATORS: label: the state of a goal or a help request
         _l("Status"),
         validate_choice=False,
         validators=[_choice(GOAL_STATUSES, _l("Choose one of the statuses in the list."))],
@@ -167,7 +172,9 @@ def parse_version(form) -> int:
 class RecommendServiceForm(FlaskForm):
     """Recommend a service from the directory for a goal, or for one of its steps."""
 
+    # TRANSLATORS: a service from the directory
     service = SelectField(_l("Service"), validate_choice=True, validators=[DataRequired(_l("Choose a service."))])
+    # TRANSLATORS: form label: the goal or step a service is recommended for
     step = SelectField(_l("For"), validate_choice=True)
 
 

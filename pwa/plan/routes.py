@@ -111,6 +111,7 @@ def mark_step(step_id: int):
 def propose_goal():
     """Add a goal of my own to my plan, in the stage I am in now."""
     form = ProposeGoalForm()
+    # TRANSLATORS: empty first choice of a drop-down list
     form.area.choices = [("", _("Choose…"))] + area_choices()
     if form.validate_on_submit():
         plan = services.ensure_plan(db.session, current_user, now())
@@ -139,7 +140,7 @@ def change_agreement():
     plan = services.plan_for(db.session, current_user)
     give = form.agree.data == "1"
     if give and not plan.goals:
-        flash(_("Your plan has no goals yet, so there is nothing to agree to."))
+        flash(_("Your plan has no goals yet. You can give your agreement once you have written them together."))
     elif services.record_agreement(db.session, services.ensure_plan(db.session, current_user, now()), give, now()):
         db.session.commit()
         flash(_("Thank you. Your agreement is saved.") if give else _("Your agreement is withdrawn. You still get help."))

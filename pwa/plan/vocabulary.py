@@ -29,7 +29,13 @@ STAGES: dict[str, Stage] = {
     s.key: s
     for s in (
         Stage("crisis", _l("Crisis stage (0–6 months)"), _l("Safety and calm"), 7),
-        Stage("transition", _l("Transition stage (7–12 months)"), _l("Towards independence"), 7),
+        Stage(
+            "transition",
+            _l("Transition stage (7–12 months)"),
+            # TRANSLATORS: stage name as the person reads it (transition stage)
+            _l("Towards independence"),
+            7,
+        ),
         Stage("inclusion", _l("Reintegration and inclusion (13–36 months)"), _l("My life, on my own strength"), 30),
     )
 }
@@ -37,9 +43,13 @@ STAGE_ORDER = list(STAGES)
 
 
 GOAL_STATUSES: dict[str, str] = {
+    # TRANSLATORS: state of a goal: being worked on
     "active": _l("Active"),
+    # TRANSLATORS: state of a goal: done
     "reached": _l("Reached"),
+    # TRANSLATORS: state of a goal: stopped for now (not 'waiting')
     "paused": _l("Paused"),
+    # TRANSLATORS: state of a goal: dropped for good
     "dropped": _l("Set aside"),
 }
 
@@ -81,6 +91,7 @@ MILESTONES: list[GoalTemplate] = [
             ("course", "education_training", _l("Finish a course for the work I want")),
             ("job", "economic", _l("Find a job and keep it")),
             ("school", "education_training", _l("Go to school and finish it")),
+            # TRANSLATORS: goal title from the guide's milestones
             ("independence", "psychological", _l("More independence")),
             ("commitment", "case_management", _l("Keep going with my plan")),
             ("growth", "psychological", _l("Personal growth and calm")),

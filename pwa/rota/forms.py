@@ -16,8 +16,10 @@ class ShiftForm(FlaskForm):
         option_widget=CheckboxInput(),
         validators=[DataRequired(_l("Choose at least one day."))],
     )
+    # TRANSLATORS: duty rota: the time a shift starts
     starts = TimeField(_l("From"), validators=[InputRequired(_l("Write when the shift starts, for example 08:00."))])
     ends = TimeField(
+        # TRANSLATORS: duty rota: the time a shift ends
         _l("To"),
         description=_l("An earlier time means the next morning; 00:00 is midnight."),
         validators=[InputRequired(_l("Write when the shift ends, for example 16:00."))],
@@ -28,6 +30,7 @@ class ExceptionForm(FlaskForm):
     staff_id = SelectField(_l("Case manager"), coerce=int, validate_choice=True)
     on_date = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
     kind = RadioField(
+        # TRANSLATORS: duty rota: label of the choice for one date: off duty, or on duty other hours
         _l("That day"),
         choices=[SelectChoice("off", _l("Off duty all day")), SelectChoice("on", _l("On duty for these hours instead"))],
         default="off",

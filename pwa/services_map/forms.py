@@ -37,11 +37,14 @@ class FilterForm(FlaskForm):
         csrf = False
 
     area = SelectField(_l("What do you need?"), validate_choice=False)
+    # TRANSLATORS: filter and column: the town of a service
     town = SelectField(_l("Town"), validate_choice=False)
     q = SearchField(_l("Search with a word"))
 
     def fill(self, towns: list[str]) -> "FilterForm":
+        # TRANSLATORS: filter choice: all areas of help
         self.area.choices = [SelectChoice("", _l("Everything"))] + [SelectChoice(k, v) for k, v in vocabulary.AREAS.items()]
+        # TRANSLATORS: filter choice: every town
         self.town.choices = [SelectChoice("", _l("All towns"))] + [SelectChoice(town, town) for town in towns]
         return self
 
@@ -62,6 +65,7 @@ TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 class PhoneForm(Form):
+    # TRANSLATORS: label: a phone number
     number = StringField(_l("Phone number"), validators=[Optional(), PHONE_RULE, Length(max=30)])
     description = StringField(_l("When to call (Albanian)"), validators=[Optional(), Length(max=200)])
     description_en = StringField(_l("When to call (English)"), validators=[Optional(), Length(max=200)])
@@ -71,6 +75,7 @@ class ServiceForm(FlaskForm):
     """A supervisor adds or edits one service of the directory."""
 
     organization_name = StringField(
+        # TRANSLATORS: the organisation that gives a service
         _l("Provider"),
         description=_l("The organisation or office that gives the service. An existing name links to it."),
         validators=[DataRequired(_l("Write who gives the service.")), Length(max=200)],
@@ -96,27 +101,34 @@ class ServiceForm(FlaskForm):
         validators=[InputRequired(_l("Choose the kind of service."))],
     )
     cost = SelectField(
+        # TRANSLATORS: what a service costs: free, low cost or paid
         _l("Cost"),
         default="",
+        # TRANSLATORS: a service's cost is not known
         choices=[SelectChoice("", _l("Not known"))] + [SelectChoice(key, label) for key, label in vocabulary.COSTS.items()],
     )
     languages = SelectMultipleField(
+        # TRANSLATORS: languages a service is given in
         _l("Languages"),
         widget=ListWidget(html_tag="ul", prefix_label=False),
         option_widget=CheckboxInput(),
     )
     phones = FieldList(FormField(PhoneForm), min_entries=2, max_entries=2)
     url = StringField(
+        # TRANSLATORS: a service's web address
         _l("Web page"),
         validators=[Optional(), Length(max=500), Regexp(r"^https?://\S+$", message=_l("Write a full address that starts with https://"))],
     )
     city = StringField(_l("Town or municipality"), validators=[Optional(), Length(max=100)])
     address_1 = StringField(
+        # TRANSLATORS: a service's street address
         _l("Address"),
         description=_l("Leave it empty unless you have checked it. The town alone is fine."),
         validators=[Optional(), Length(max=200)],
     )
+    # TRANSLATORS: map position of a service
     latitude = StringField(_l("Latitude"), description=_l("For example 41.3275 (Tirana)."))
+    # TRANSLATORS: map position of a service
     longitude = StringField(_l("Longitude"), description=_l("For example 19.8189 (Tirana)."))
     accessibility = TextAreaField(_l("Access for people with disabilities (Albanian)"), validators=[Optional(), Length(max=1000)])
     accessibility_en = TextAreaField(_l("Access for people with disabilities (English)"), validators=[Optional(), Length(max=1000)])
@@ -184,7 +196,9 @@ class ServiceForm(FlaskForm):
 
 
 for _day in DAYS:
+    # TRANSLATORS: opening hours: the time a service opens
     setattr(ServiceForm, f"opens_{_day}", StringField(_l("Opens")))
+    # TRANSLATORS: opening hours: the time a service closes
     setattr(ServiceForm, f"closes_{_day}", StringField(_l("Closes")))
 
 
@@ -192,6 +206,7 @@ class ImportForm(FlaskForm):
     """A supervisor uploads a directory file to see what it would change."""
 
     file = FileField(
+        # TRANSLATORS: staff: label of the file of services to import (Open Referral HSDS, CSV or ZIP)
         _l("Directory file"),
         description=_l("An Open Referral HSDS file: JSON, or a CSV package as a zip file."),
         validators=[FileRequired(_l("Choose a file to import."))],

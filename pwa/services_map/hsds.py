@@ -230,6 +230,7 @@ def read_json_bytes(data: bytes, file: str) -> Package:
         raise FormatError(N_("%(file)s has no list of services: expected an HSDS page with \"contents\", a list, or one service.", file=file))
     package = Package()
     for index, service in enumerate(services):
+        # TRANSLATORS: import problems: a service without a name, by its place in the file
         label = N_("service %(number)s", number=index + 1)
         if not isinstance(service, dict):
             package.problems.append(Problem(file, label, "", N_("is not a service object.")))
@@ -346,6 +347,7 @@ def _read_package(files: dict[str, bytes]) -> Package:
             # Columns Dera does not keep are worth a notice only when they hold something.
             package.note_not_kept(file, {column for column in columns if column not in FIELDS[name] and (record.get(column) or "").strip()})
             values = {column: _clean(column, record.get(column)) for column in FIELDS[name]}
+            # TRANSLATORS: import problems: where in the file: a row of a table, by number
             package.tables[name].append(Row(file, N_("row %(number)s", number=number), "", values))
     if EXTENSION_RESOURCE in paths:
         _read_extensions(package, paths[EXTENSION_RESOURCE], files)
@@ -409,6 +411,7 @@ def check(package: Package, known_organizations: set[str], known_locations: set[
         value = row.get(name)
         if value is None:
             if required:
+                # TRANSLATORS: import problems, after the name of a field: the file leaves it empty
                 problem(row, name, N_("is missing."))
             return
         if not isinstance(value, str):

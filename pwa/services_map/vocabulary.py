@@ -14,12 +14,16 @@ from ..vocabulary import AREAS  # noqa: F401 (re-exported for the directory's mo
 
 
 COSTS = {
+    # TRANSLATORS: cost of a service
     "free": _l("Free"),
+    # TRANSLATORS: cost of a service
     "low_cost": _l("Low cost"),
+    # TRANSLATORS: cost of a service
     "paid": _l("Paid"),
 }
 
 SCOPES = {
+    # TRANSLATORS: a service only for some people
     "specialised": _l("Specialised service"),
     "general": _l("Service for everyone"),
 }
@@ -64,7 +68,15 @@ def term_id(kind: str, code: str) -> str:
 
 # What someone can say is wrong about a service, in one tap: the button, and the supervisor's column.
 REPORT_KINDS = {
-    "phone": (_l("The number didn't work"), _l("Phone")),
+    "phone": (
+        _l("The number didn't work"),
+        # TRANSLATORS: staff column of reported services: reports that the phone number is wrong
+        _l("Phone"),
+    ),
     "address": (_l("The address is wrong"), _l("Address")),
-    "hours": (_l("The hours are wrong"), _l("Hours")),
+    "hours": (
+        _l("The hours are wrong"),
+        # TRANSLATORS: staff column of reported services: reports that the opening hours are wrong
+        _l("Hours"),
+    ),
 }

@@ -1,15 +1,19 @@
 """Settings for the person signed in: language, PIN, reminders, and her data."""
 import json
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..auth.services import change_pin, verify_secret
 from ..clock import now
 from ..extensions import db, limiter
+from ..help.labels import CONTACT_LABELS, SETBACK_LABELS, STATUS_LABELS, URGENCY_LABELS
+from ..i18n import LANGUAGE_NAMES
+from ..plan.vocabulary import AREAS, GOAL_STATUSES, STAGES
 from ..security import DEVICE_COOKIE, survivor_required
 from .forms import ChangePinForm, DeleteDataForm
+from .kept import AFTER_DELETION, KEPT, retention_days, retention_text
 from .mydata import delete_survivor, my_data
 
 bp = Blueprint("settings", __name__)
@@ -36,13 +40,37 @@ def show_settings():
 @survivor_required
 def show_my_data():
     """What Dera keeps about you."""
-    return render_template("settings/my_data.html", data=my_data(db.session, current_user))
+    return render_template(
+        "settings/my_data.html",
+        data=my_data(db.session, current_user),
+        kept_list=KEPT,
+        days=retention_days(current_user.organisation),
+        retention_text=retention_text,
+        after_deletion=AFTER_DELETION,
+    )
+
+
+@bp.get("/settings/my-data.html")
+@survivor_required
+def download_my_data_page():
+    """The same as a page to read or print, in her language, that works without the app."""
+    body = render_template(
+        "settings/my_data_copy.html",
+        data=my_data(db.session, current_user, when=lambda value: value),
+        made_at=now(),
+        exit_url=g.organisation.exit_url,
+        labels={"setback": SETBACK_LABELS, "urgency": URGENCY_LABELS, "contact": CONTACT_LABELS, "status": STATUS_LABELS,
+                "area": AREAS, "goal_status": GOAL_STATUSES, "stage": STAGES, "language": LANGUAGE_NAMES},
+    )
+    response = current_app.response_class(body, mimetype="text/html")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.html"'
+    return response
 
 
 @bp.get("/settings/my-data.json")
 @survivor_required
 def download_my_data():
-    """The same, as a file to keep."""
+    """The same, as a file for computers."""
     body = json.dumps(my_data(db.session, current_user), ensure_ascii=False, indent=2)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'

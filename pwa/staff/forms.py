@@ -20,10 +20,11 @@ class RoleForm(FlaskForm):
 
 class NewPasswordForm(FlaskForm):
     new_password = PasswordField(
+        # TRANSLATORS: label when changing a password
         _l("New password"),
         validators=[
             DataRequired(_l("Write a new password.")),
-            Length(min=12, max=200, message=_l("A password has at least 12 characters.")),
+            Length(min=12, max=200, message=_l("A password must have at least 12 characters.")),
         ],
     )
     new_password_again = PasswordField(

@@ -16,22 +16,58 @@ def _catalog(language):
         return read_po(po)
 
 
+PYBABEL = [sys.executable, "-c", "from babel.messages.frontend import main; main()"]
+
+
+def _makefile_variable(name):
+    """A variable of the Makefile, so the tests extract exactly as ``make translations`` does."""
+    return re.search(rf"^{name} = (.*)$", (ROOT / "Makefile").read_text(), flags=re.M).group(1).split()
+
+
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory):
-    """The messages in the code today, extracted afresh."""
+def template(tmp_path_factory):
+    """The messages in the code today, extracted afresh as ``make translations`` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-c", "from babel.messages.frontend import main; main()", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(pot), "."],
+        [*PYBABEL, "extract", "-F", "babel.cfg", *_makefile_variable("EXTRACT_KEYWORDS"), "--add-comments=TRANSLATORS:",
+         "--no-location", "--sort-output", "--project=Dera", "--copyright-holder=Dera contributors", "--width=100",
+         "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )
-    with pot.open("rb") as handle:
-        return {message.id for message in read_po(handle) if message.id}
+    return pot
+
+
+@pytest.fixture(scope="module")
+def extracted(template):
+    with template.open("rb") as handle:
+        return {(message.context, message.id) for message in read_po(handle) if message.id}
+
+
+def test_catalogs_are_what_make_translations_would_write(template):
+    """``pybabel update --check``: no message missing, none left over, comments and contexts as in the code."""
+    result = subprocess.run(
+        [*PYBABEL, "update", "--check", "--ignore-pot-creation-date", "-i", str(template), "-d", "translations",
+         "--no-fuzzy-matching", "--ignore-obsolete", "--width=100"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:] + "\n(run: make translations)"
+
+
+def test_every_short_message_has_a_translator_comment(template):
+    """Words like "Closed" or "Show" mean different things on different screens; a comment says which."""
+    with template.open("rb") as handle:
+        catalog = read_po(handle)
+    bare = [
+        str(message.id) for message in catalog
+        if message.id and len((message.id[0] if isinstance(message.id, tuple) else message.id).split()) < 3
+        and not message.auto_comments
+    ]
+    assert not bare, f"add a TRANSLATORS: comment before these: {bare[:20]} ({len(bare)})"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_message_in_the_code_is_in_the_catalog(extracted, language):
-    catalog_ids = {message.id for message in _catalog(language) if message.id}
+    catalog_ids = {(message.context, message.id) for message in _catalog(language) if message.id}
     missing = sorted(str(m) for m in extracted - catalog_ids)
     assert not missing, f"not in {language}: {missing[:10]} (run: make translations)"
 
@@ -78,6 +114,7 @@ def test_no_forbidden_word_in_templates_scripts_or_data():
 
 
 def test_catalogs_compile_without_warnings():
+    """``msgfmt --check --statistics``: every message translated, none fuzzy, formats intact."""
     for language in LANGUAGES:
         po = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
         result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True)

@@ -29,7 +29,7 @@ def test_her_list_shows_upcoming_appointments(client, people, login_as, appointm
     factories.appointment(people.lulja, NOW - timedelta(days=2), title="Takim i vjetër", now=NOW - timedelta(days=5))
     login_as(people.lulja)
     html = client.get("/appointments").get_data(as_text=True)
-    assert "Vizitë te mjeku" in html and "e martë, 12 maj, 14:30" in html and "Takim i vjetër" not in html
+    assert "Vizitë te mjeku" in html and "E martë, 12 maj, 14:30" in html and "Takim i vjetër" not in html
     assert 'id="reminders"' in html
 
 
@@ -163,7 +163,7 @@ def test_the_schedule_form_uses_date_and_time_fields(client, people, login_as):
         ({"time": "25:00"}, "Shkruaj orën dhe minutat"),
         ({"time": "pasdite"}, "Shkruaj orën dhe minutat"),
         ({"time": ""}, "Zgjidh orën."),
-        ({"place": "x" * 81}, "Jo më shumë se 80 shenja."),
+        ({"place": "x" * 81}, "Jo më shumë se 80 karaktere."),
     ],
 )
 def test_bad_input_is_explained_in_albanian_kept_and_nothing_is_saved(client, people, login_as, changes, message):
@@ -175,7 +175,7 @@ def test_bad_input_is_explained_in_albanian_kept_and_nothing_is_saved(client, pe
     assert db.session.scalar(select(func.count(Appointment.id))) == 0
 
 
-@pytest.mark.parametrize("title,message", [("x" * 61, "Jo më shumë se 60 shenja."), ("", "Shkruaj një titull.")])
+@pytest.mark.parametrize("title,message", [("x" * 61, "Jo më shumë se 60 karaktere."), ("", "Shkruaj një titull.")])
 def test_a_missing_or_long_title_is_explained(client, people, login_as, title, message):
     login_as(people.arta)
     html = client.post(f"/console/people/{people.lulja.id}/appointments/new", data={**GOOD, "title": title}).get_data(as_text=True)

@@ -127,7 +127,7 @@ def test_cant_come_goes_to_the_delegate_while_the_case_manager_is_away(people):
     [
         (datetime(2026, 5, 11, 12, 30, tzinfo=timezone.utc), "sq", "Ke një kujtesë: sot, ora 14:30"),
         (datetime(2026, 5, 12, 12, 30, tzinfo=timezone.utc), "sq", "Ke një kujtesë: nesër, ora 14:30"),
-        (datetime(2026, 5, 14, 7, 5, tzinfo=timezone.utc), "sq", "Ke një kujtesë: e enjte 14 maj, ora 09:05"),
+        (datetime(2026, 5, 14, 7, 5, tzinfo=timezone.utc), "sq", "Ke një kujtesë: e enjte, 14 maj, ora 09:05"),
         (datetime(2026, 5, 12, 12, 30, tzinfo=timezone.utc), "en", "You have a reminder: tomorrow at 14:30"),
     ],
 )

@@ -43,7 +43,7 @@ def test_the_log_shows_who_did_what_to_whose_record(client, people, login_as):
     _event(people.arta, people.lulja, "plan_edit")
     login_as(people.supervisor)
     [row] = _rows(client)
-    assert row[0].startswith("11.1.27, 10:00") and row[1:] == ["Arta", "Lulja", "Ndryshoi planin"]
+    assert row[0].startswith("11 janar 2027, 10:00") and row[1:] == ["Arta", "Lulja", "Ndryshoi planin"]
 
 
 def test_filters_by_person_staff_member_kind_and_dates(client, people, login_as):

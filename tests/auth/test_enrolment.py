@@ -81,7 +81,7 @@ def test_bad_enrolment_input_changes_nothing_and_keeps_the_nickname(client, wait
 
 def test_enrolment_page_suggests_the_agreed_nickname(client, waiting):
     _, code = waiting
-    html = client.get(f"/enrol/{code}").get_data(as_text=True)
+    html = client.post("/enrol", data={"code": code, "step": "choose"}).get_data(as_text=True)
     assert 'value="Ylli"' in html
 
 
@@ -90,7 +90,7 @@ def test_new_code_replaces_the_old_one_and_the_old_phone(client, app, people):
     first = factories.enrolment_code(people.lulja, people.arta)
     second = factories.enrolment_code(people.lulja, people.arta)
     assert client.get(f"/enrol/{first}").status_code == 404
-    client.post(f"/enrol/{second}", data={"nickname": "Lulja", "pin": "112233", "pin_again": "112233"})
+    client.post(f"/enrol/{second}", data={"nickname": "Lulja", "pin": "192837", "pin_again": "192837"})
     old_phone = app.test_client()
     old_phone.set_cookie(DEVICE_COOKIE, old_secret, domain="dera.test")
     assert old_phone.get("/unlock").headers["Location"] == "/"

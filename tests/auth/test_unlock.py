@@ -69,7 +69,7 @@ def test_reenrolment_unlocks(client, app, people):
     lulja.failed_pin_attempts, lulja.locked_at = 5, _utcnow()
     db.session.commit()
     code = factories.enrolment_code(lulja, people.arta)
-    client.post(f"/enrol/{code}", data={"nickname": "Lulja", "pin": "112233", "pin_again": "112233"})
+    client.post(f"/enrol/{code}", data={"nickname": "Lulja", "pin": "192837", "pin_again": "192837"})
     db.session.refresh(lulja)
     assert not lulja.is_locked and lulja.failed_pin_attempts == 0
 

@@ -108,9 +108,9 @@ def test_a_supervisor_manages_a_colleague_and_sets_up_the_app(open_browser, peop
     page.get_by_role("link", name="Stafi").click()
     page.get_by_role("link", name="Besnik").click()
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Kalo rastet te një koleg").click()
+    page.get_by_role("link", name="Kalo personat te një koleg").click()
     page.get_by_label("Menaxheri i ri i rastit").select_option(label="Arta")
-    page.get_by_role("button", name="Kalo rastet").click()
+    page.get_by_role("button", name="Kalo personat").click()
     page.get_by_role("link", name="Besnik").click()
     page.get_by_role("button", name="Çaktivizo").click()
     expect(page.get_by_text("Besnik nuk mund të hyjë më.")).to_be_visible()

@@ -21,6 +21,8 @@ def test_the_link_opens_the_nickname_and_pin_form(phone, waiting):
     requested = []
     phone.page.on("request", lambda request: requested.append(request.url))
     phone.page.goto(f"/enrol#{waiting}")
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("Para se të fillosh")
+    phone.page.get_by_role("button", name="Vazhdo").click()
     expect(phone.page.get_by_label("Pseudonimi")).to_have_value("Ylli")
     expect(phone.page).to_have_url(re.compile(r"/enrol$"))
     code = waiting.replace("-", "")

@@ -30,7 +30,7 @@ def sign_in_staff(session, username: str):
     if person.has_two_factor:
         page.get_by_label("Kodi nga aplikacioni").fill(factories.second_factor_code(person))
         page.get_by_role("button", name="Hyr").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Rastet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Personat e mi")
 
 
 def bind_phone(session, survivor):
@@ -49,7 +49,7 @@ def test_enrol_a_phone_then_unlock_with_the_pin(open_browser, people):
     sign_in_staff(office, "arta")
     office.page.get_by_role("link", name="Regjistro një person").first.click()
     office.page.get_by_label("Pseudonimi").fill("Ylli")
-    office.page.get_by_role("button", name="Bëj kodin").click()
+    office.page.get_by_role("button", name="Krijo kodin").click()
     code = office.page.locator(".code-display").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     screenshot(office.page, "console-code")
@@ -59,6 +59,8 @@ def test_enrol_a_phone_then_unlock_with_the_pin(open_browser, people):
     page.goto("/")
     page.get_by_role("link", name="Kam një kod").click()
     page.get_by_label("Kodi").fill(code.lower().replace("-", " "))
+    page.get_by_role("button", name="Vazhdo").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Para se të fillosh")
     page.get_by_role("button", name="Vazhdo").click()
     expect(page.get_by_label("Pseudonimi")).to_have_value("Ylli")
     page.get_by_label("Pseudonimi").fill("Hëna")
@@ -177,7 +179,7 @@ def test_new_code_with_htmx_appears_in_place(open_browser, people):
     sign_in_staff(office, "arta")
     page = office.page
     page.goto(f"/console/people/{people.lulja.id}")
-    page.get_by_role("button", name="Bëj një kod të ri").click()
+    page.get_by_role("button", name="Krijo një kod të ri").click()
     expect(page.locator("#enrolment-code .code-display")).to_have_text(re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}"))
     assert page.url.endswith(f"/console/people/{people.lulja.id}")
 
@@ -190,7 +192,7 @@ def test_htmx_shows_errors_instead_of_dropping_them(open_browser, people, live):
     # The person moves to another case manager while the page is open.
     people.lulja.case_manager_id = people.besnik.id
     db.session.commit()
-    page.get_by_role("button", name="Bëj një kod të ri").click()
+    page.get_by_role("button", name="Krijo një kod të ri").click()
     expect(page.locator("#enrolment-code [role=alert]")).to_have_text("Nuk e gjetëm këtë faqe.")
 
 
@@ -205,7 +207,8 @@ def test_pages_have_no_serious_accessibility_problems(open_browser, people, path
         sign_in_staff(session, "arta")
     elif path == "enrol-code":
         ylli = factories.survivor(people.arta, "Ylli", pin=None)
-        page.goto(f"/enrol/{factories.enrolment_code(ylli, people.arta)}")
+        page.goto(f"/enrol#{factories.enrolment_code(ylli, people.arta)}")
+        page.get_by_role("button", name="Vazhdo").click()
         page.get_by_role("button", name="Fillo").click()  # with errors shown
     if path.startswith("/"):
         page.goto(path)

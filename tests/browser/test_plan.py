@@ -126,10 +126,10 @@ def test_agreement_withdrawn_and_given_again_on_the_phone(phone, people, course)
     unlock(phone)
     page = phone.page
     page.goto("/plan/agreement")
-    expect(page.get_by_text("Ti dhe Arta e pranuat këtë plan")).to_be_visible()
+    expect(page.get_by_text("Ti dhe Arta dhatë pëlqimin për këtë plan")).to_be_visible()
     page.get_by_role("button", name="Tërhiq pëlqimin tim").click()
     expect(page.get_by_text("E tërhoqe pëlqimin më")).to_be_visible()
-    page.get_by_role("button", name="E pranoj planin tim").click()
+    page.get_by_role("button", name="Jap pëlqimin për planin tim").click()
     expect(page.locator(".history li")).to_have_count(3)
     screenshot(page, "plan-agreement")
 

@@ -66,12 +66,12 @@ def test_filter_by_need_and_town_and_search_by_word(phone, directory):
     page.goto("/services")
     expect(page.get_by_role("heading", level=1)).to_have_text("Shërbimet")
     page.get_by_label("Çfarë të duhet?").select_option(label="Mbështetja emocionale")
-    page.get_by_role("button", name="Shfaq").click()
+    page.get_by_role("button", name="Shiko", exact=True).click()
     expect(page.locator("#service-list li")).to_have_count(2)
     assert set(_names(page)) == {"Qendra Vatra", "Linja e këshillimit – 116 117"}
     page.get_by_label("Çfarë të duhet?").select_option(label="Të gjitha")
     page.get_by_label("Qyteti").select_option("Elbasan")
-    page.get_by_role("button", name="Shfaq").click()
+    page.get_by_role("button", name="Shiko", exact=True).click()
     expect(page.locator("#service-list li")).to_have_count(2)
     assert _names(page)[0] == "Zyra e punës Elbasan"
     page.get_by_label("Qyteti").select_option(label="Të gjitha qytetet")
@@ -85,7 +85,7 @@ def test_filters_work_without_javascript(open_browser, directory):
     page = open_browser(javascript=False).page
     page.goto("/services")
     page.get_by_label("Kërko me një fjalë").fill("vatra")
-    page.get_by_role("button", name="Shfaq").click()
+    page.get_by_role("button", name="Shiko", exact=True).click()
     expect(page.locator("#service-list li")).to_have_count(1)
     expect(page.get_by_role("button", name="Pranë meje")).to_be_hidden()
 
@@ -215,5 +215,5 @@ def test_a_supervisor_edits_the_directory_on_a_laptop(open_browser, live, direct
     page.get_by_label("Qyteti ose bashkia").fill("Shkodër")
     page.get_by_role("button", name="Ruaj").click()
     expect(page.get_by_text("Shërbimi u ruajt: Këshillim për punë.")).to_be_visible()
-    page.get_by_role("row", name=re.compile("Zyra e punës Elbasan")).get_by_role("button", name="Fshihe").click()
-    expect(page.get_by_role("row", name=re.compile("Zyra e punës Elbasan"))).to_contain_text("I fshehur")
+    page.get_by_role("row", name=re.compile("Zyra e punës Elbasan")).get_by_role("button", name="Mos e shfaq").click()
+    expect(page.get_by_role("row", name=re.compile("Zyra e punës Elbasan"))).to_contain_text("Nuk shfaqet")

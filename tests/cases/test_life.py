@@ -183,4 +183,4 @@ def test_what_the_app_keeps_tells_her_when_a_closed_case_is_deleted(client, peop
     people.org.closed_case_retention_days = 45
     db.session.commit()
     login_as(people.lulja)
-    assert "45 ditë pasi mbyllet rasti yt" in client.get("/settings/my-data").get_data(as_text=True)
+    assert "i fshijmë të gjitha këto 45 ditë më vonë" in client.get("/settings/my-data").get_data(as_text=True)

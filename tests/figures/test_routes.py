@@ -51,8 +51,8 @@ def test_the_page_shows_the_hand_worked_figures_with_small_ones_hidden(client, j
         "I anuluar": ["më pak se 5"],
         "Të gjitha takimet që kanë kaluar": ["13"],
     }
-    assert _cells(html, "new_enrolments") == {"Rastet e hapura": ["7"]}
-    assert _cells(html, "check_ins") == {"Kontaktet e ndjekjes që u bënë": ["6"], "Kontaktet e ndjekjes që duheshin (sipas ritmit të çdo faze)": ["25"]}
+    assert _cells(html, "new_enrolments") == {"Personat që hynë në program": ["7"]}
+    assert _cells(html, "check_ins") == {"Bisedat e ndjekjes që u bënë": ["6"], "Bisedat e ndjekjes që duheshin (sipas ritmit të çdo faze)": ["25"]}
     assert _cells(html, "days_in_stage")["Faza e krizës (0–6 muaj)"] == ["30 ditë"]
     assert _cells(html, "response_times")["Tani: koha mesatare (mediana) derisa u pa"] == ["15 minuta"]
     assert 'class="chart"' in html
@@ -70,7 +70,7 @@ def test_the_csv_equals_the_page(client, january, login_as, frozen):
 def test_two_periods_side_by_side(client, january, login_as, frozen):
     login_as(january.supervisor)
     html = client.get("/console/figures/" + COMPARED).get_data(as_text=True)
-    assert _cells(html, "new_enrolments") == {"Rastet e hapura": ["7", "më pak se 5"]}
+    assert _cells(html, "new_enrolments") == {"Personat që hynë në program": ["7", "më pak se 5"]}
     headings = [th.get_text(strip=True) for th in BeautifulSoup(html, "html.parser").find(id="table-new_enrolments").thead.find_all("th")]
     assert headings[1].startswith("Datat e zgjedhura, 1 jan 2027") and headings[2].startswith("Datat e zgjedhura, 1 dhj 2026")
 

@@ -14,7 +14,7 @@ def test_the_inbox_lists_her_request_most_urgent_first(client, people, login_as)
     factories.help_request(people.lulja, urgency="now", setback="safety_and_threats")
     login_as(people.arta)
     html = client.get("/console/inbox").get_data(as_text=True)
-    assert html.index("Ndihem në rrezik ose më kërcënojnë") < html.index("Strehimi")
+    assert html.index("Ndihem në rrezik ose më kërcënojnë") < html.index("Problem me shtëpinë")
     assert "Lulja" in html and "në pritje:" in html
 
 

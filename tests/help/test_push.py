@@ -29,7 +29,7 @@ def test_a_new_request_arrives_encrypted_with_the_neutral_text(client, people, l
     run_once()
     received = arta.received()[0]
     assert received.headers["content-encoding"] == "aes128gcm" and received.headers["urgency"] == "high"
-    assert _without_id(arta.messages()) == [{"title": "Dera", "body": "Kërkesë e re te kërkesat e tua", "url": "/console/inbox", "tag": "dera-inbox"}]
+    assert _without_id(arta.messages()) == [{"title": "Dera", "body": "Ke një kërkesë të re", "url": "/console/inbox", "tag": "dera-inbox"}]
 
 
 def test_the_text_is_in_the_staff_members_language(people, push_service):
@@ -54,7 +54,7 @@ def test_an_escalated_request_reaches_the_supervisor_with_the_duty_queue_link(ap
     factories.help_request(people.lulja, now=sent, note="sekret")
     app.config["CLOCK"] = lambda: sent + timedelta(minutes=45)
     run_once()
-    assert _without_id(supervisor.messages()) == [{"title": "Dera", "body": "Kërkesë e re te kërkesat e tua", "url": "/console/duty", "tag": "dera-inbox"}]
+    assert _without_id(supervisor.messages()) == [{"title": "Dera", "body": "Ke një kërkesë të re", "url": "/console/duty", "tag": "dera-inbox"}]
 
 
 def test_the_paths_in_notifications_are_the_real_pages(app):

@@ -149,7 +149,7 @@ def test_past_requests_are_listed(client, people, login_as):
     factories.help_request(people.lulja, setback="housing")
     login_as(people.lulja)
     html = client.get("/help").get_data(as_text=True)
-    assert "Kërkesat e tua" in html and "Strehimi" in html
+    assert "Kërkesat e tua" in html and "Problem me shtëpinë" in html
 
 
 def test_today_shows_her_open_request(client, people, login_as):

@@ -27,15 +27,15 @@ def test_given_withdrawn_and_given_again_with_times_seen_by_both(app, client, pe
         assert client.post("/plan/agreement", data={"agree": agree}).status_code == 303
     survivor_view = client.get("/plan/agreement")
     assert _history(survivor_view) == [
-        "4 mars 2026, 10:15 p.d. Pëlqim i dhënë (në aplikacion)",
-        "3 mars 2026, 11:15 p.d. Pëlqim i tërhequr (në aplikacion)",
-        "3 mars 2026, 10:15 p.d. Pëlqim i dhënë (në aplikacion)",
+        "4 mars 2026, 10:15 Pëlqimi u dha (në aplikacion)",
+        "3 mars 2026, 11:15 Pëlqimi u tërhoq (në aplikacion)",
+        "3 mars 2026, 10:15 Pëlqimi u dha (në aplikacion)",
     ]
-    assert "Ti dhe Arta e pranuat këtë plan më 4 mars 2026." in survivor_view.get_data(as_text=True)
+    assert "Ti dhe Arta dhatë pëlqimin për këtë plan më 4 mars 2026." in survivor_view.get_data(as_text=True)
     client.post("/logout", data={})
     login_as(people.arta)
     staff_view = client.get(f"/console/people/{people.lulja.id}/plan")
-    assert "Plani u pranua nga të dy më 4 mars 2026, 10:15 p.d" in _words(staff_view.get_data(as_text=True))
+    assert "Pëlqimi u dha nga të dy më 4 mars 2026, 10:15" in _words(staff_view.get_data(as_text=True))
     assert len(_history(staff_view)) == 3
 
 
@@ -43,7 +43,7 @@ def test_withdrawing_is_offered_once_agreed(client, people, login_as, course):
     login_as(people.lulja)
     client.post("/plan/agreement", data={"agree": "1"})
     html = client.get("/plan/agreement").get_data(as_text=True)
-    assert "Tërhiq pëlqimin tim" in html and "E pranoj planin tim" not in html
+    assert "Tërhiq pëlqimin tim" in html and "Jap pëlqimin për planin tim" not in html
 
 
 def test_the_plan_page_says_when_it_was_withdrawn(client, people, login_as, course, frozen):
@@ -74,10 +74,10 @@ def test_the_case_manager_records_agreement_given_in_person(client, people, logi
     assert row.given and row.in_person and row.recorded_by_id == people.arta.id
     client.post("/logout", data={})
     login_as(people.lulja)
-    assert _history(client.get("/plan/agreement")) == ["3 mars 2026, 10:15 p.d. Pëlqim i dhënë (personalisht)"]
+    assert _history(client.get("/plan/agreement")) == ["3 mars 2026, 10:15 Pëlqimi u dha (personalisht)"]
 
 
 def test_what_agreeing_means_is_said_plainly(client, people, login_as, course):
     login_as(people.lulja)
     html = client.get("/plan/agreement").get_data(as_text=True)
-    assert "Mund ta tërheqësh pëlqimin në çdo kohë dhe ndihma vazhdon." in html
+    assert "Mund ta tërheqësh pëlqimin në çdo kohë, këtu ose personalisht, dhe ndihma nuk ndalet." in html

@@ -21,7 +21,7 @@ def _soup(response):
 @pytest.mark.parametrize(
     "locale, expected",
     [
-        ("sq", {"crisis": "Siguri dhe mbrojtje", "transition": "Të gjej një punë dhe ta mbaj", "inclusion": "Një shtëpi për një kohë të gjatë"}),
+        ("sq", {"crisis": "Të ndihem në siguri", "transition": "Të gjej një punë dhe ta mbaj", "inclusion": "Një shtëpi për një kohë të gjatë"}),
         ("en", {"crisis": "Feel safe and secure", "transition": "Find a job and keep it", "inclusion": "A home for the long term"}),
     ],
 )
@@ -79,7 +79,7 @@ def test_a_new_goal_is_written_by_hand(client, people, login_as):
     "data, message",
     [
         ({"goal-title": "", "goal-area": "economic", "goal-stage": "crisis"}, "Shkruaj qëllimin me pak fjalë."),
-        ({"goal-title": "x" * 121, "goal-area": "economic", "goal-stage": "crisis"}, "Qëllimi ka nga 2 deri në 120 shkronja."),
+        ({"goal-title": "x" * 121, "goal-area": "economic", "goal-stage": "crisis"}, "Qëllimi duhet të ketë 2 deri në 120 shkronja."),
         ({"goal-title": "A bank account", "goal-area": "money", "goal-stage": "crisis"}, "Zgjidh një nga fushat në listë."),
         ({"goal-title": "A bank account", "goal-area": "economic", "goal-stage": "later"}, "Zgjidh një nga fazat në listë."),
         ({"goal-title": "A bank account", "goal-area": "economic", "goal-stage": "crisis", "goal-target_date": "soon"}, "Shkruaj datën si vit-muaj-ditë"),
@@ -177,13 +177,13 @@ def test_a_check_in_is_saved_encrypted_and_shown_to_staff(client, people, login_
     check_in = db.session.scalar(db.select(CheckIn))
     assert (check_in.held_on, check_in.note, check_in.staff_id) == (date(2026, 3, 2), "Calmer this week", people.arta.id)
     html = client.get(_editor(people)).get_data(as_text=True)
-    assert "Calmer this week" in html and "Kontakti tjetër deri më 9 mars 2026" in html
+    assert "Calmer this week" in html and "Biseda tjetër deri më 9 mars 2026" in html
 
 
 def test_a_check_in_in_the_future_is_refused(client, people, login_as, course, frozen):
     login_as(people.arta)
     response = client.post(f"{_editor(people)}/check-ins", data={"checkin-held_on": "2026-03-04", "checkin-note": "x"})
-    assert "Data e kontaktit nuk mund të jetë në të ardhmen." in response.get_data(as_text=True)
+    assert "Data e bisedës nuk mund të jetë në të ardhmen." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(CheckIn.id))) == 0
 
 

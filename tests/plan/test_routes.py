@@ -137,7 +137,7 @@ def test_a_goal_with_an_unknown_area_is_refused(client, people, login_as):
 def test_a_goal_title_that_is_too_long_is_refused(client, people, login_as):
     login_as(people.lulja)
     html = client.post("/plan/goals/new", data={"title": "x" * 121, "area": "legal"}).get_data(as_text=True)
-    assert "Qëllimi ka nga 2 deri në 120 shkronja." in html
+    assert "Qëllimi duhet të ketë 2 deri në 120 shkronja." in html
 
 
 def test_a_template_goal_reads_in_her_language(client, people, login_as, frozen):
@@ -147,7 +147,7 @@ def test_a_template_goal_reads_in_her_language(client, people, login_as, frozen)
     services.add_goal_from_template(db.session, plan, "crisis.safe", people.arta, frozen)
     db.session.commit()
     login_as(people.lulja)
-    assert "Siguri dhe mbrojtje" in client.get("/plan").get_data(as_text=True)
+    assert "Të ndihem në siguri" in client.get("/plan").get_data(as_text=True)
     client.post("/language", data={"locale": "en", "next": "/plan"})
     assert "Feel safe and secure" in client.get("/plan").get_data(as_text=True)
 
@@ -176,7 +176,7 @@ def test_she_sees_that_a_check_in_happened_but_not_the_note(client, people, logi
     db.session.commit()
     login_as(people.lulja)
     html = client.get("/plan").get_data(as_text=True)
-    assert "Hera e fundit që folët bashkë: 2 mars 2026" in html and "Worried" not in html
+    assert "Biseda e fundit: 2 mars 2026" in html and "Worried" not in html
 
 
 def test_my_plan_reads_only_the_last_check_in_however_many_there_are(client, people, login_as, course):

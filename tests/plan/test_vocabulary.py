@@ -37,7 +37,7 @@ def test_templates_read_in_albanian_and_in_english(app):
         albanian = vocabulary.template_title("crisis.safe")
     with app.test_request_context(), force_locale("en"):
         english = vocabulary.template_title("crisis.safe")
-    assert (albanian, english) == ("Siguri dhe mbrojtje", "Feel safe and secure")
+    assert (albanian, english) == ("Të ndihem në siguri", "Feel safe and secure")
 
 
 def test_template_steps_are_found_by_key(app):

@@ -61,11 +61,11 @@ def test_a_supervisor_adds_a_service(client, people, login_as):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"phones-0-number": "call me"}, "Shkruaj numrin vetëm me shifra"),
+    ({"phones-0-number": "call me"}, "Shkruaj numrin me shifra"),
     ({"latitude": "95"}, "Gjerësia gjeografike"),
     ({"longitude": ""}, "Shkruaj edhe gjerësinë"),
     ({"closes_MO": "8am"}, "08:30"),
-    ({"closes_MO": ""}, "Shkruaj të dyja oraret"),
+    ({"closes_MO": ""}, "Shkruaj të dyja orët"),
     ({"areas": []}, "Zgjidh të paktën një fushë"),
     ({"timezone": "Tirana"}, "Europe/Tirane"),
 ])

@@ -61,7 +61,7 @@ def test_an_unknown_area_shows_everything(client, directory):
 
 
 def test_nothing_found_says_so(client, directory):
-    assert "Asnjë shërbim" in client.get("/services?q=zzzz").get_data(as_text=True)
+    assert "Nuk gjetëm asnjë shërbim" in client.get("/services?q=zzzz").get_data(as_text=True)
 
 
 def test_the_list_has_call_links_and_open_now(app, client, directory):
@@ -85,7 +85,7 @@ def test_a_service_page_has_directions_hours_languages_and_cost(client, director
 
 
 def test_an_unchecked_service_says_so(client, directory):
-    assert "nuk janë kontrolluar ende" in client.get(f"/services/{directory['work'].id}").get_data(as_text=True)
+    assert "nuk është kontrolluar ende" in client.get(f"/services/{directory['work'].id}").get_data(as_text=True)
 
 
 def test_a_hidden_service_is_not_found(client, directory):

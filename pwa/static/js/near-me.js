@@ -94,6 +94,8 @@ async function sortByDistance(coords) {
 
 if (button && list && status && "geolocation" in navigator) {
   button.hidden = false;
+  const hint = document.getElementById("near-me-hint");
+  if (hint) { hint.hidden = false; }
   button.addEventListener("click", () => {
     status.textContent = button.dataset.asking;
     navigator.geolocation.getCurrentPosition(
