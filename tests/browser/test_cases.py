@@ -41,7 +41,7 @@ def test_the_caseload_puts_who_needs_attention_first_and_fits_the_screen(open_br
     rows = page.get_by_role("row")
     expect(rows.nth(1).get_by_role("rowheader")).to_contain_text("Lulja")
     page.get_by_label("Vetëm kush ka nevojë për vëmendje").check()
-    page.get_by_role("button", name="Shfaq").click()
+    page.get_by_role("button", name="Shiko").click()
     expect(page.get_by_role("row")).to_have_count(2)
     assert _no_page_overflow(page)
     if viewport is OFFICE:

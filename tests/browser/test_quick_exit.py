@@ -39,7 +39,7 @@ def open_help_note(page):
     page.get_by_label("Shëndeti").click()
     page.get_by_label("Tani", exact=True).click()
     page.get_by_label("Më telefono").click()
-    return page.get_by_label(re.compile("Do të shtosh diçka"))
+    return page.get_by_label(re.compile("Dëshiron të shtosh diçka"))
 
 
 @pytest.mark.parametrize("where", ["text field", "help note"])
