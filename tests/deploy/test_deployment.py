@@ -165,7 +165,7 @@ def test_the_deployment_serves_survives_kills_and_shares_its_limits(tmp_path, pu
         arta = sign_in(url, "arta", CASE_MANAGER_PASSWORD)
         shown = post_form(arta, url, "/console/enrol", {"nickname": "Lulja"})
         code = re.search(r'class="code-display"[^>]*>([A-Z0-9-]+)<', shown.text).group(1)
-        survivor_id = re.search(r"/console/people/(\d+)", shown.url).group(1)
+        survivor_id = re.search(r"/console/people/(\d+)", shown.text).group(1)  # the code is shown in the answer itself
 
         staff_browser, phone_browser = service.browser(), service.browser()
         subscribe(arta, url, staff_browser, "/console/")
