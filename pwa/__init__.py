@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("DERA_INSTANCE_PATH") or None, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, test_config))
 
-    from . import assets, boundary, compression, i18n, logs, proxies, security
+    from . import assets, boundary, compression, i18n, logs, proxies, security, templating
 
     logs.init_app(app)
     proxies.init_app(app)
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     assets.init_app(app)
     i18n.init_app(app)
+    templating.init_app(app)
     setup_blueprints(app)
     register_error_handlers(app)
     setup_commands(app)

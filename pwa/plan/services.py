@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..models import CaseEventKind, CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Staff, Step, Survivor, record_case_event
@@ -198,18 +198,20 @@ def remove_step(session, step: Step) -> None:
     session.delete(step)
 
 
+# Built once: Today runs it on every visit.
+_NEXT_OPEN_STEPS = (
+    select(Step)
+    .join(Goal, Step.goal_id == Goal.id)
+    .join(Plan, Goal.plan_id == Plan.id)
+    .where(Plan.survivor_id == bindparam("survivor_id"), Goal.status == "active", Step.done_at.is_(None))
+    .order_by(Step.due_date.is_(None), Step.due_date, Goal.position, Goal.id, Step.position, Step.id)
+    .limit(bindparam("limit"))
+)
+
+
 def next_open_steps(session, survivor: Survivor, limit: int = 2) -> list[Step]:
     """The survivor's next open steps in active goals: nearest due date first, then plan order."""
-    return list(
-        session.scalars(
-            select(Step)
-            .join(Goal, Step.goal_id == Goal.id)
-            .join(Plan, Goal.plan_id == Plan.id)
-            .where(Plan.survivor_id == survivor.id, Goal.status == "active", Step.done_at.is_(None))
-            .order_by(Step.due_date.is_(None), Step.due_date, Goal.position, Goal.id, Step.position, Step.id)
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_NEXT_OPEN_STEPS, {"survivor_id": survivor.id, "limit": limit}))
 
 
 # Who may touch what ---------------------------------------------------------------
