@@ -64,13 +64,20 @@ def viewer_organisation() -> int | None:
 
 
 def _filtered():
-    everything = services.published_services(db.session, viewer_organisation())
+    everything = services.shown_directory(db.session, viewer_organisation())[1]
     form = FilterForm(request.args).fill(services.towns(everything))
     chosen = form.chosen
     found = services.filter_services(everything, chosen.get("area"), chosen.get("town"), chosen.get("q"))
     current = now()
     opening = {service.id: services.is_open(service.schedules, current) for service in found}
     return {"form": form, "filters": chosen, "services": found, "opening": opening, "vocabulary": vocabulary}
+
+
+def _not_modified(tag: str):
+    response = current_app.response_class(status=304)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/services")
@@ -97,10 +104,21 @@ def show_map():
 
 @bp.get("/services/directory.json")
 def directory_json():
-    """Every shown service as compact JSON, for the phone to filter, sort and tell "open now" offline."""
-    found = services.published_services(db.session, viewer_organisation())
-    payload = services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id))
-    return jsonify(payload)
+    """Every shown service as compact JSON, for the phone to filter, sort and tell "open now" offline.
+
+    Its ``ETag`` is the directory's version: a phone that has the current copy gets 304 and no body.
+    """
+    organisation_id = viewer_organisation()
+    version = services.directory_version(db.session)
+    tag = f"{version}-{organisation_id or 0}" if version else None
+    if tag is not None and request.if_none_match.contains(tag):
+        return _not_modified(tag)
+    found = services.shown_directory(db.session, organisation_id)[1]
+    response = jsonify(services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id)))
+    if tag is not None:
+        response.set_etag(tag)
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/services/<service_id>")
