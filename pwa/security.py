@@ -43,9 +43,12 @@ def init_app(app) -> None:
 
 
 # The account and its organisation in one query, built once: every signed-in request runs it.
+# A survivor's pages name her case manager (My plan, Ask for help, Contacts): she comes along.
 _ACCOUNT_QUERIES = {
-    kind: select(model).options(joinedload(model.organisation)).where(model.id == bindparam("account_id"))
-    for kind, model in (("staff", Staff), ("survivor", Survivor))
+    "staff": select(Staff).options(joinedload(Staff.organisation)).where(Staff.id == bindparam("account_id")),
+    "survivor": select(Survivor)
+    .options(joinedload(Survivor.organisation), joinedload(Survivor.case_manager))
+    .where(Survivor.id == bindparam("account_id")),
 }
 
 
@@ -168,9 +171,9 @@ def _set_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if response.mimetype == "text/html":
-        from .i18n import get_locale
+        from .i18n import page_language
 
-        headers["Content-Language"] = get_locale()
+        headers["Content-Language"] = page_language()
     if current_app.config["HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint == "static" and response.status_code == 200:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..models import CaseEventKind, CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Staff, Step, Survivor, record_case_event
 from .vocabulary import STAGE_ORDER, STAGES, TEMPLATES
@@ -25,6 +26,17 @@ class ChangedMeanwhile(Exception):
 
 def find_plan(session, survivor: Survivor) -> Plan | None:
     return session.scalar(select(Plan).where(Plan.survivor_id == survivor.id))
+
+
+# Built once: My plan shows every goal with its steps, so they come in two more queries, not one per goal.
+_PLAN_WITH_GOALS = (
+    select(Plan).where(Plan.survivor_id == bindparam("survivor_id")).options(selectinload(Plan.goals).selectinload(Goal.steps))
+)
+
+
+def plan_page(session, survivor: Survivor) -> Plan:
+    """``plan_for``, with her goals and their steps loaded together."""
+    return session.scalar(_PLAN_WITH_GOALS, {"survivor_id": survivor.id}) or Plan(survivor_id=survivor.id, stage=STAGE_ORDER[0])
 
 
 def plan_for(session, survivor: Survivor) -> Plan:

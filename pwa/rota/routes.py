@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..clock import now, today
 from ..extensions import db
-from ..i18n import get_locale
+from ..i18n import page_language
 from ..models import DutyException, DutyShift, Staff
 from ..security import supervisor_required
 from . import services
@@ -36,7 +36,7 @@ def clock_time(minute: int) -> str:
 
 def weekday_names() -> dict[int, str]:
     """Monday (0) to Sunday (6) in the reader's language."""
-    return dict(sorted(get_day_names("wide", locale=get_locale()).items()))
+    return dict(sorted(get_day_names("wide", locale=page_language()).items()))
 
 
 def _forms(shift_form=None, exception_form=None):

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..clock import now
 from ..extensions import csrf, db, limiter
-from ..i18n import get_locale
+from ..i18n import page_language
 from ..security import allow_images_from
 from . import services, vocabulary
 from .forms import FilterForm
@@ -26,14 +26,14 @@ LEAFLET = "vendor/leaflet-1.9.4"
 @bp.app_template_global()
 def directory_text(sq: str | None, en: str | None) -> str | None:
     """The English text on English pages when there is one; the Albanian otherwise."""
-    return en if get_locale() == "en" and en else sq
+    return en if page_language() == "en" and en else sq
 
 
 @bp.app_template_global()
 def language_name(code: str | None, name: str | None) -> str:
     """A language's name in the page's language (``sq`` -> "shqip" or "Albanian")."""
     if code:
-        found = Locale.parse(get_locale()).languages.get(code)
+        found = Locale.parse(page_language()).languages.get(code)
         if found:
             return found
     return name or code or ""
@@ -41,7 +41,7 @@ def language_name(code: str | None, name: str | None) -> str:
 
 @bp.app_template_global()
 def day_name(index: int) -> str:
-    name = get_day_names("wide", locale=get_locale())[index]
+    name = get_day_names("wide", locale=page_language())[index]
     return name[:1].upper() + name[1:]
 
 
