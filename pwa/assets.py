@@ -32,9 +32,10 @@ def asset_version(filename: str) -> str:
 
 def asset_url(filename: str) -> str:
     """``url_for('static')`` with a content hash, e.g. ``/static/css/dera.css?v=3f2a…``: built once per process."""
-    if current_app.debug:
+    app = current_app._get_current_object()
+    if app.debug:
         return url_for("static", filename=filename, v=asset_version(filename))
-    urls = current_app.extensions.setdefault("dera_asset_urls", {})
+    urls = app.extensions.setdefault("dera_asset_urls", {})
     key = (request.script_root if request else "", filename)
     try:
         return urls[key]

@@ -24,14 +24,15 @@ def init_app(app) -> None:
 
 def url_for(endpoint: str, **values) -> str:
     """``flask.url_for``; a link with no arguments is built once per process and script root."""
-    if values or endpoint.startswith(".") or current_app.debug:
-        return current_app.url_for(endpoint, **values)
-    links = current_app.extensions.setdefault("dera_links", {})
+    app = current_app._get_current_object()
+    if values or endpoint.startswith(".") or app.debug:
+        return app.url_for(endpoint, **values)
+    links = app.extensions.setdefault("dera_links", {})
     key = (request.script_root if request else "", endpoint)
     try:
         return links[key]
     except KeyError:
-        links[key] = link = current_app.url_for(endpoint)
+        links[key] = link = app.url_for(endpoint)
         return link
 
 
