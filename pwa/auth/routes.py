@@ -55,8 +55,13 @@ def sign_in(account):
         db.session.commit()
     login_user(account)
     mark_active()
-    # The form token is made now, so every later copy of the session carries the same one,
-    # even when requests the browser makes by itself race with the first page.
+    new_form_token()
+
+
+def new_form_token() -> None:
+    """Put a new form token into the session just cleared, so that every copy of it carries the same one."""
+    # Flask-WTF keeps one token per request, and this request's form made it from the old session.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     generate_csrf()
 
 
@@ -67,6 +72,7 @@ def start_second_factor(staff, next_url: str) -> None:
     if locale:
         session["locale"] = locale
     session[PENDING_SIGN_IN] = {"id": staff.id, "token": staff.session_token, "at": time.time(), "next": next_url}
+    new_form_token()
 
 
 def _set_device_cookie(response, secret: str):
