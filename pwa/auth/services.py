@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from sqlalchemy import select, update
 
+from .. import signing
 from ..models import Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
 
 _default_hasher = PasswordHasher()
@@ -59,14 +59,15 @@ def digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def code_hash(code: str) -> str:
-    """Keyed hash of an enrolment code (HMAC with the server's secret key).
+def code_hashes(code: str) -> list[str]:
+    """Keyed hashes of an enrolment code (HMAC with each secret key, the current one first).
 
     A code has about 37 bits: a plain hash of it is cracked in seconds from a
-    leaked database. Keyed, the database alone cannot test a single guess.
+    leaked database. Keyed, the database alone cannot test a single guess. The
+    current key's hash is stored; a code made before a key rotation is found by
+    the earlier key's.
     """
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"dera-enrolment-code:" + code.encode(), hashlib.sha256).hexdigest()
+    return signing.keyed_digests(signing.secret_keys(), b"dera-enrolment-code:" + code.encode())
 
 
 # Staff ------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def issue_enrolment_code(session, survivor: Survivor, staff: Staff, now: datetim
     session.add(
         EnrolmentCode(
             survivor=survivor,
-            code_hash=code_hash(code),
+            code_hash=code_hashes(code)[0],
             created_by_id=staff.id,
             created_at=now,
             expires_at=now + timedelta(hours=hours),
@@ -148,7 +149,7 @@ def find_enrolment(session, code: str, now: datetime) -> EnrolmentCode | None:
     code = normalise_code(code)
     if len(code) != CODE_LENGTH:
         return None
-    enrolment = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash(code)))
+    enrolment = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash.in_(code_hashes(code))))
     if enrolment is None or enrolment.used_at is not None or enrolment.expires_at <= now:
         return None
     return enrolment
