@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from itsdangerous import BadSignature
 from sqlalchemy import select, update
 
 from .. import signing
@@ -111,6 +112,40 @@ def _dummy_hash() -> str:
 @functools.lru_cache(maxsize=4)
 def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash("not a real password")
+
+
+# The browsers a staff member signed in on ------------------------------------------------
+# Guesses at one account share one budget wherever they come from; each browser where the person
+# completed a sign-in has a budget of its own, so someone guessing her name elsewhere cannot lock
+# her out of her usual browser.
+
+KNOWN_BROWSER_DAYS = 90
+_KNOWN_BROWSER_SALT = "dera-known-browser"
+
+
+def account_key(keys: signing.Keys, username: str | None) -> str:
+    """One staff account as the rate limits count it: a keyed hash of the name, never the name."""
+    name = (username or "").strip().lower()
+    return "username:" + signing.keyed_digest(keys, name.encode())[:32]
+
+
+def known_browser_token(keys: signing.Keys, username: str) -> str:
+    """A signed mark for a browser where ``username`` has just signed in (password and app code)."""
+    mark = {"a": account_key(keys, username), "b": secrets.token_urlsafe(12)}
+    return signing.serializer(keys, salt=_KNOWN_BROWSER_SALT).dumps(mark)
+
+
+def known_browser(keys: signing.Keys, token: str | None, username: str | None) -> str | None:
+    """The browser's own id when ``token`` marks it as one where this account signed in, else None."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        mark = signing.serializer(keys, salt=_KNOWN_BROWSER_SALT).loads(token, max_age=KNOWN_BROWSER_DAYS * 24 * 3600)
+    except BadSignature:
+        return None
+    if isinstance(mark, dict) and mark.get("a") == account_key(keys, username) and isinstance(mark.get("b"), str):
+        return mark["b"]
+    return None
 
 
 # Enrolment ----------------------------------------------------------------------------
