@@ -119,11 +119,17 @@ def _spend_her_accounts_budget_elsewhere(app, username="arta"):
     assert statuses[-1] == 429 and statuses.count(200) >= 9
 
 
+def _browser_signed_in_once(app, person, address: str):
+    """A browser at ``address`` where ``person`` signed in and out again."""
+    browser = _from(app, address)
+    factories.sign_in_staff(browser, person)
+    browser.post("/logout", data={})
+    return browser
+
+
 def test_guesses_elsewhere_do_not_lock_her_out_of_her_own_browser(limited):
     app, people = limited
-    hers = _from(app, "192.0.2.10")
-    factories.sign_in_staff(hers, people.arta)
-    hers.post("/logout", data={})
+    hers = _browser_signed_in_once(app, people.arta, "192.0.2.10")
 
     _spend_her_accounts_budget_elsewhere(app)
 
@@ -151,9 +157,7 @@ def test_with_the_second_factor_her_browser_is_known_only_after_the_code(limited
 
 def test_her_own_browser_has_a_limit_too(limited):
     app, people = limited
-    hers = _from(app, "192.0.2.10")
-    factories.sign_in_staff(hers, people.arta)
-    hers.post("/logout", data={})
+    hers = _browser_signed_in_once(app, people.arta, "192.0.2.10")
     hers.environ_base["REMOTE_ADDR"] = "192.0.2.11"  # her phone's browser, now on another network
     statuses = [_guess(hers) for _ in range(11)]
     assert statuses == [200] * 10 + [429]
@@ -163,9 +167,7 @@ def test_her_own_browser_has_a_limit_too(limited):
 
 def test_a_browser_known_for_one_account_gets_no_budget_for_another(limited):
     app, people = limited
-    besniks = _from(app, "192.0.2.20")
-    factories.sign_in_staff(besniks, people.besnik)
-    besniks.post("/logout", data={})
+    besniks = _browser_signed_in_once(app, people.besnik, "192.0.2.20")
     _spend_her_accounts_budget_elsewhere(app)
     assert _guess(besniks, password=factories.PASSWORD) == 429
 
