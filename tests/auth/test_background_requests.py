@@ -140,3 +140,18 @@ def test_every_background_endpoint_exists(app):
 def test_a_page_she_opens_still_writes_the_session(client, people):
     response = client.get("/login")
     assert session_sets(response)
+
+
+def test_a_pages_polling_does_not_write_the_session_either(client, people, login_as):
+    """Not even when the phone has moved to another network since it signed in."""
+    login_as(people.lulja)
+    request_id = factories.help_request(people.lulja).id
+    client.get("/today")
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.23"
+    poll = client.get(f"/help/requests/{request_id}/status", headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and session_sets(poll) == []
+    login_as(people.arta)
+    client.get("/console/")
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.24"
+    poll = client.get("/console/inbox/list", headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and session_sets(poll) == []
