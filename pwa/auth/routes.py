@@ -118,7 +118,7 @@ def start():
 def _username_key() -> str:
     """One budget per staff account wherever the guesses come from, and one per browser she signed in on."""
     keys, username = secret_keys(), request.form.get("username")
-    account = services.account_key(keys, username)
+    account = services.account_keys(keys, username)[0]
     browser = services.known_browser(keys, request.cookies.get(KNOWN_BROWSER_COOKIE), username)
     return f"{account}:browser:{browser}" if browser else account
 

@@ -123,15 +123,15 @@ KNOWN_BROWSER_DAYS = 90
 _KNOWN_BROWSER_SALT = "dera-known-browser"
 
 
-def account_key(keys: signing.Keys, username: str | None) -> str:
-    """One staff account as the rate limits count it: a keyed hash of the name, never the name."""
+def account_keys(keys: signing.Keys, username: str | None) -> list[str]:
+    """One staff account as the rate limits know it, under each secret key: a keyed hash of the name, never the name."""
     name = (username or "").strip().lower()
-    return "username:" + signing.keyed_digest(keys, name.encode())[:32]
+    return ["username:" + digest[:32] for digest in signing.keyed_digests(keys, name.encode())]
 
 
 def known_browser_token(keys: signing.Keys, username: str) -> str:
     """A signed mark for a browser where ``username`` has just signed in (password and app code)."""
-    mark = {"a": account_key(keys, username), "b": secrets.token_urlsafe(12)}
+    mark = {"a": account_keys(keys, username)[0], "b": secrets.token_urlsafe(12)}
     return signing.serializer(keys, salt=_KNOWN_BROWSER_SALT).dumps(mark)
 
 
@@ -143,7 +143,7 @@ def known_browser(keys: signing.Keys, token: str | None, username: str | None) -
         mark = signing.serializer(keys, salt=_KNOWN_BROWSER_SALT).loads(token, max_age=KNOWN_BROWSER_DAYS * 24 * 3600)
     except BadSignature:
         return None
-    if isinstance(mark, dict) and mark.get("a") == account_key(keys, username) and isinstance(mark.get("b"), str):
+    if isinstance(mark, dict) and mark.get("a") in account_keys(keys, username) and isinstance(mark.get("b"), str):
         return mark["b"]
     return None
 

@@ -286,3 +286,25 @@ def test_her_calendar_keeps_one_event_across_a_rotation(app, people, rotated):
     # A file downloaded after the rotation, even once the old key is gone, updates the same event.
     assert uid_from(rotated(keep_old_key=True)) == before
     assert uid_from(rotated(keep_old_key=False)) == before
+
+
+def test_a_browser_she_signed_in_on_before_a_rotation_keeps_its_own_sign_in_budget(app, people, make_app):
+    def serve(**keys):
+        return make_app(RATELIMIT_ENABLED=True, **keys)
+
+    before = serve()
+    hers = before.test_client()
+    factories.sign_in_staff(hers, people.arta)
+    mark = hers.get_cookie("dera_staff_browser", domain="dera.test", path="/login")
+
+    def her_browser_after_guesses_elsewhere(served):
+        for n in range(11):
+            stranger = served.test_client()
+            stranger.environ_base["REMOTE_ADDR"] = f"203.0.113.{n}"
+            stranger.post("/login", data={"username": "arta", "password": "a wrong guess"})
+        browser = served.test_client()
+        browser.set_cookie(mark.key, mark.value, domain=mark.domain, path=mark.path)
+        return browser.post("/login", data={"username": "arta", "password": factories.PASSWORD}).status_code
+
+    assert her_browser_after_guesses_elsewhere(serve(SECRET_KEY=ROTATED_KEY, SECRET_KEY_FALLBACKS=[app.config["SECRET_KEY"]])) == 302
+    assert her_browser_after_guesses_elsewhere(serve(SECRET_KEY=ROTATED_KEY + "-again")) == 429
