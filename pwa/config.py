@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .signing import itsdangerous_keys, secret_keys
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
 
@@ -243,4 +245,7 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
 
     if test_config:
         config.update(test_config)
+    # Form tokens are signed as everything Dera signs: with the current key, checked with the
+    # earlier ones too, so that a form left open across a key rotation can still be sent.
+    config.setdefault("WTF_CSRF_SECRET_KEY", itsdangerous_keys(secret_keys(config)))
     return config

@@ -1,8 +1,5 @@
 """Flask extensions, created once here; ``create_app`` only calls ``init_app``."""
-import hashlib
-import hmac
-
-from flask import current_app, request
+from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -14,6 +11,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Session as SQLAlchemySession
+
+from .signing import keyed_digest, secret_keys
 
 
 class Base(DeclarativeBase):
@@ -35,9 +34,7 @@ def client_key() -> str:
     Limits are kept per client, but the address itself never reaches storage
     or logs: it is replaced by a keyed hash.
     """
-    address = (request.remote_addr or "unknown").encode()
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+    return keyed_digest(secret_keys(), (request.remote_addr or "unknown").encode())[:32]
 
 
 db = SQLAlchemy(model_class=Base)

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -20,20 +21,39 @@ _LAST_SEEN = "seen"
 # cookie, and the idle lock is counted in minutes.
 _LAST_SEEN_RESOLUTION = 60
 
-# Requests that neither count as activity nor need the idle lock: the directory's JSON is
-# fetched by the page's scripts, and the help queue authenticates itself
-# (see ``help.routes.send_queued_request``).
-_PASSIVE_ENDPOINTS = {
-    "static", "health.healthz", "auth.exit", "auth.exit_beacon", "services_map.directory_json", "help.send_queued_request",
-    # The browser fetches these by itself (the worker's update checks run beside navigations);
-    # they must not write the session, or an older copy of it could overwrite a newer one.
-    "shell.service_worker", "shell.manifest", "shell.offline",
-}
+# Requests the browser, the service worker or a page's script makes by itself, beside the pages
+# a person opens. Each carries whatever copy of the session cookie the browser held when it was
+# sent, and its answer may arrive after that of a page that changed the session (a sign-in
+# step): so they never write the session (``SessionCookie``), never count as activity, and the
+# idle lock leaves them alone. The directory's JSON is fetched by the page's scripts, and the
+# help queue authenticates itself (see ``help.routes.send_queued_request``).
+BROWSER_REQUESTS = frozenset({
+    "static", "health.healthz", "shell.service_worker", "shell.manifest", "shell.offline",
+    "services_map.directory_json", "help.send_queued_request", "push.vapid_public_key", "push.resubscribe",
+})
+# Leaving quickly ends the session, whatever the idle clock says.
+_PASSIVE_ENDPOINTS = BROWSER_REQUESTS | {"auth.exit", "auth.exit_beacon"}
 # Requests a page makes by itself (polling): the idle lock applies, but they are not activity.
 _BACKGROUND_ENDPOINTS = {"help.show_request_status", "inbox.show_inbox_list"}
 
 
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed session cookie, never sent back in answer to a request the browser made by itself."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint in BROWSER_REQUESTS:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app) -> None:
+    app.session_interface = SessionCookie()
+    # Flask-Login's "basic" protection only marks a session no longer fresh, which Dera never
+    # asks about; to do so it writes into every session that has no sign-in in it yet (a form
+    # token, a half-finished sign-in), so each request there would send the cookie again.
+    login_manager.session_protection = None
     login_manager.user_loader(load_account)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_load_organisation)

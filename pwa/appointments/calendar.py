@@ -7,30 +7,36 @@ even when a push notification does not arrive.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 from datetime import datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from .. import signing
 from .services import TIRANE
 
 
-def event_uid(appointment_id: int, secret: str) -> str:
-    """A stable UID that says nothing about the app or the record (the same file twice updates one event)."""
-    digest = hmac.new(secret.encode(), f"appointment:{appointment_id}".encode(), hashlib.sha256).digest()
-    return f"{uuid.UUID(bytes=digest[:16])}@calendar.invalid"
+def event_uid(appointment_id: int, keys: signing.Keys) -> str:
+    """A UID that says nothing about the app or the record, keyed with the current secret key."""
+    digest = signing.keyed_digest(keys, f"appointment:{appointment_id}".encode())
+    return f"{uuid.UUID(hex=digest[:32])}@calendar.invalid"
 
 
-def appointment_ics(appointment, now: datetime, summary: str, secret: str, reminders: list[timedelta] = ()) -> bytes:
+def calendar_uid(appointment, keys: signing.Keys) -> str:
+    """The appointment's UID in her calendar: made at the first download, then the same for ever (a file twice updates one event)."""
+    if appointment.calendar_uid is None:
+        appointment.calendar_uid = event_uid(appointment.id, keys)
+    return appointment.calendar_uid
+
+
+def appointment_ics(appointment, now: datetime, summary: str, uid: str, reminders: list[timedelta] = ()) -> bytes:
     """One event at the appointment's time in Europe/Tirane (with its VTIMEZONE); no place, person or title."""
     calendar = Calendar()
     calendar.add("prodid", "-//Calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if appointment.is_cancelled else "PUBLISH")
     event = Event()
-    event.add("uid", event_uid(appointment.id, secret))
+    event.add("uid", uid)
     event.add("dtstamp", now)
     starts = appointment.starts_at.astimezone(TIRANE)
     event.add("dtstart", starts)

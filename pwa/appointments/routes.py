@@ -12,8 +12,9 @@ from ..clock import now
 from ..extensions import db
 from ..models import Appointment
 from ..security import staff_required, survivor_required
+from ..signing import secret_keys
 from . import services
-from .calendar import appointment_ics
+from .calendar import appointment_ics, calendar_uid
 from .forms import AppointmentForm, DayForm
 
 bp = Blueprint("appointments", __name__)
@@ -60,7 +61,9 @@ def download_calendar(appointment_id: int):
     organisation = appointment.survivor.organisation
     # TRANSLATORS: page title: one appointment
     summary = organisation.calendar_text or _("Appointment")
-    body = appointment_ics(appointment, now(), summary, current_app.config["SECRET_KEY"], organisation.reminder_offsets)
+    uid = calendar_uid(appointment, secret_keys())
+    db.session.commit()
+    body = appointment_ics(appointment, now(), summary, uid, organisation.reminder_offsets)
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     # TRANSLATORS: file name of the calendar file, lower case, no spaces

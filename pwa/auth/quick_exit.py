@@ -59,17 +59,13 @@ from flask_login import current_user, logout_user
 
 from ..extensions import db
 from ..models import Organisation
+from ..security import BROWSER_REQUESTS
 
 MARKER = "dera_left"
 # Kept as long as the phone's own binding: history entries outlive any session.
 MARKER_DAYS = 365
-# Requests the phone makes by itself, which draw no page: still answered after leaving.
-STILL_ANSWERED = {
-    "static", "health.healthz", "auth.exit", "auth.exit_beacon",
-    "shell.service_worker", "shell.manifest", "shell.offline",
-    "help.send_queued_request", "push.resubscribe", "push.vapid_public_key",
-    "services_map.directory_json",
-}
+# Requests the phone makes by itself, which draw no page, and leaving itself: still answered after leaving.
+STILL_ANSWERED = BROWSER_REQUESTS | {"auth.exit", "auth.exit_beacon"}
 # A page left blank, for when no usable exit address is known: nothing to read, nothing to name.
 BLANK_PAGE = "<!doctype html><meta charset=utf-8><title>&#8203;</title>"
 

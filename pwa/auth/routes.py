@@ -1,13 +1,12 @@
 """Signing in and out: staff passwords, survivor enrolment and PIN, quick exit, language."""
 from __future__ import annotations
 
-import hashlib
-import hmac
+import functools
 import time
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, after_this_request, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -16,12 +15,14 @@ from flask_wtf.csrf import generate_csrf
 from ..extensions import csrf, db, limiter
 from ..clock import now
 from ..security import DEVICE_COOKIE, mark_active, survivor_required
+from ..signing import secret_keys
 from . import quick_exit, services
 from .forms import CodeForm, EnrolForm, LanguageForm, PinForm, StaffSignInForm
 
 bp = Blueprint("auth", __name__)
 
 PENDING_SIGN_IN = "pending_sign_in"
+KNOWN_BROWSER_COOKIE = "dera_staff_browser"
 
 
 def _home_for(account) -> str:
@@ -55,8 +56,29 @@ def sign_in(account):
         db.session.commit()
     login_user(account)
     mark_active()
-    # The form token is made now, so every later copy of the session carries the same one,
-    # even when requests the browser makes by itself race with the first page.
+    new_form_token()
+    if account.is_staff:
+        after_this_request(functools.partial(_mark_known_browser, account.username))
+
+
+def _mark_known_browser(username: str, response):
+    """This browser gets a sign-in budget of its own for this account (``services.known_browser``)."""
+    response.set_cookie(
+        KNOWN_BROWSER_COOKIE,
+        services.known_browser_token(secret_keys(), username),
+        max_age=services.KNOWN_BROWSER_DAYS * 24 * 3600,
+        httponly=True,
+        secure=current_app.config["DEVICE_COOKIE_SECURE"],
+        samesite="Lax",
+        path=url_for("auth.login"),
+    )
+    return response
+
+
+def new_form_token() -> None:
+    """Put a new form token into the session just cleared, so that every copy of it carries the same one."""
+    # Flask-WTF keeps one token per request, and this request's form made it from the old session.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     generate_csrf()
 
 
@@ -67,6 +89,7 @@ def start_second_factor(staff, next_url: str) -> None:
     if locale:
         session["locale"] = locale
     session[PENDING_SIGN_IN] = {"id": staff.id, "token": staff.session_token, "at": time.time(), "next": next_url}
+    new_form_token()
 
 
 def _set_device_cookie(response, secret: str):
@@ -93,10 +116,11 @@ def start():
 
 
 def _username_key() -> str:
-    """One budget per staff account, wherever the guesses come from (a keyed hash, not the name)."""
-    username = (request.form.get("username") or "").strip().lower()
-    secret = current_app.config["SECRET_KEY"].encode()
-    return "username:" + hmac.new(secret, username.encode(), hashlib.sha256).hexdigest()[:32]
+    """One budget per staff account wherever the guesses come from, and one per browser she signed in on."""
+    keys, username = secret_keys(), request.form.get("username")
+    account = services.account_keys(keys, username)[0]
+    browser = services.known_browser(keys, request.cookies.get(KNOWN_BROWSER_COOKIE), username)
+    return f"{account}:browser:{browser}" if browser else account
 
 
 @bp.route("/login", methods=["GET", "POST"])

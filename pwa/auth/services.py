@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -17,8 +16,10 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from itsdangerous import BadSignature
 from sqlalchemy import select, update
 
+from .. import signing
 from ..models import Device, EnrolmentCode, Role, Staff, Survivor, staff_by_username
 
 _default_hasher = PasswordHasher()
@@ -59,14 +60,15 @@ def digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def code_hash(code: str) -> str:
-    """Keyed hash of an enrolment code (HMAC with the server's secret key).
+def code_hashes(code: str) -> list[str]:
+    """Keyed hashes of an enrolment code (HMAC with each secret key, the current one first).
 
     A code has about 37 bits: a plain hash of it is cracked in seconds from a
-    leaked database. Keyed, the database alone cannot test a single guess.
+    leaked database. Keyed, the database alone cannot test a single guess. The
+    current key's hash is stored; a code made before a key rotation is found by
+    the earlier key's.
     """
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"dera-enrolment-code:" + code.encode(), hashlib.sha256).hexdigest()
+    return signing.keyed_digests(signing.secret_keys(), b"dera-enrolment-code:" + code.encode())
 
 
 # Staff ------------------------------------------------------------------------------
@@ -112,6 +114,40 @@ def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash("not a real password")
 
 
+# The browsers a staff member signed in on ------------------------------------------------
+# Guesses at one account share one budget wherever they come from; each browser where the person
+# completed a sign-in has a budget of its own, so someone guessing her name elsewhere cannot lock
+# her out of her usual browser.
+
+KNOWN_BROWSER_DAYS = 90
+_KNOWN_BROWSER_SALT = "dera-known-browser"
+
+
+def account_keys(keys: signing.Keys, username: str | None) -> list[str]:
+    """One staff account as the rate limits know it, under each secret key: a keyed hash of the name, never the name."""
+    name = (username or "").strip().lower()
+    return ["username:" + digest[:32] for digest in signing.keyed_digests(keys, name.encode())]
+
+
+def known_browser_token(keys: signing.Keys, username: str) -> str:
+    """A signed mark for a browser where ``username`` has just signed in (password and app code)."""
+    mark = {"a": account_keys(keys, username)[0], "b": secrets.token_urlsafe(12)}
+    return signing.serializer(keys, salt=_KNOWN_BROWSER_SALT).dumps(mark)
+
+
+def known_browser(keys: signing.Keys, token: str | None, username: str | None) -> str | None:
+    """The browser's own id when ``token`` marks it as one where this account signed in, else None."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        mark = signing.serializer(keys, salt=_KNOWN_BROWSER_SALT).loads(token, max_age=KNOWN_BROWSER_DAYS * 24 * 3600)
+    except BadSignature:
+        return None
+    if isinstance(mark, dict) and mark.get("a") in account_keys(keys, username) and isinstance(mark.get("b"), str):
+        return mark["b"]
+    return None
+
+
 # Enrolment ----------------------------------------------------------------------------
 
 def normalise_code(code: str) -> str:
@@ -134,7 +170,7 @@ def issue_enrolment_code(session, survivor: Survivor, staff: Staff, now: datetim
     session.add(
         EnrolmentCode(
             survivor=survivor,
-            code_hash=code_hash(code),
+            code_hash=code_hashes(code)[0],
             created_by_id=staff.id,
             created_at=now,
             expires_at=now + timedelta(hours=hours),
@@ -148,7 +184,7 @@ def find_enrolment(session, code: str, now: datetime) -> EnrolmentCode | None:
     code = normalise_code(code)
     if len(code) != CODE_LENGTH:
         return None
-    enrolment = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash(code)))
+    enrolment = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash.in_(code_hashes(code))))
     if enrolment is None or enrolment.used_at is not None or enrolment.expires_at <= now:
         return None
     return enrolment

@@ -19,6 +19,7 @@ from ..compression import mark_secret_in_page
 from ..extensions import client_key, csrf, db, limiter
 from ..models import HelpRequest, Survivor
 from ..security import DEVICE_COOKIE, survivor_required
+from ..signing import secret_keys
 from . import services
 from .forms import HelpRequestForm
 from .labels import template_globals
@@ -34,13 +35,14 @@ def help_queue_token() -> str:
     mark_secret_in_page()
     # Signed once a day per session and process, not on every page she opens: the token is
     # valid for days, and a new session (a new ``session_token``) gets a new one.
+    keys = secret_keys()
     tokens = current_app.extensions.setdefault("dera_queue_tokens", {})
-    key = (current_app.config["SECRET_KEY"], current_user.id, current_user.session_token, now().date())
+    key = (keys[0], current_user.id, current_user.session_token, now().date())
     token = tokens.get(key)
     if token is None:
         if len(tokens) > 4096:
             tokens.clear()
-        tokens[key] = token = services.make_queue_token(current_app.config["SECRET_KEY"], current_user)
+        tokens[key] = token = services.make_queue_token(keys, current_user)
     return token
 
 
@@ -102,7 +104,7 @@ QUEUED_REQUEST = {
 def _queue_device(body: dict):
     """The phone sending a queued request, when its token and device cookie belong to the same person."""
     config = current_app.config
-    survivor_id = services.queue_sender(config["SECRET_KEY"], body["token"], body.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
+    survivor_id = services.queue_sender(secret_keys(), body["token"], body.get("fresh"), config["HELP_QUEUE_TOKEN_DAYS"])
     device = device_for_secret(db.session, request.cookies.get(DEVICE_COOKIE))
     if survivor_id is None or device is None or device.survivor_id != survivor_id or device.survivor.is_locked:
         return None
@@ -137,7 +139,8 @@ def send_queued_request(body: dict):
     offline, and the request was written while she was signed in. Instead it
     needs the token of the page it was written on (signed, for this person, at
     most ``HELP_QUEUE_TOKEN_DAYS`` old, or renewed by the ``fresh`` token of a
-    page she opened since) and this phone's device cookie. That pair is also
+    page she opened since: also when its key has been retired, so no key
+    rotation loses a request) and this phone's device cookie. That pair is also
     why it needs no CSRF token: another site can read neither. Sent and refused
     requests are counted apart, and per phone, so strangers cannot use up hers.
     """

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import Select, bindparam, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -24,6 +24,7 @@ from ..models import HelpRequest, Organisation, Role, Staff, Survivor
 from ..models.help import CONTACTS, OPEN_STATUSES, URGENCIES
 from ..push.services import queue_notification
 from ..rota.services import staff_on_duty
+from .. import signing
 
 # Where a tap on a staff notification leads (the worker has no request to build URLs from).
 INBOX_PATH = "/console/inbox"
@@ -170,33 +171,47 @@ def latest_open_request(session, survivor: Survivor) -> HelpRequest | None:
 
 # The phone's queue ----------------------------------------------------------------------
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="dera-help-queue")
+def _serializer(keys: signing.Keys):
+    # Checked with the earlier secret keys too: a phone offline across a rotation still sends.
+    return signing.serializer(keys, salt="dera-help-queue")
 
 
-def make_queue_token(secret: str, survivor: Survivor) -> str:
+def make_queue_token(keys: signing.Keys, survivor: Survivor) -> str:
     """A token the phone keeps with a queued request: it lets the request be sent later, without the PIN."""
-    return _serializer(secret).dumps({"s": survivor.id})
+    return _serializer(keys).dumps({"s": survivor.id})
 
 
-def survivor_id_from_token(secret: str, token, max_age_days: int | None) -> int | None:
+def survivor_id_from_token(keys: signing.Keys, token, max_age_days: int | None) -> int | None:
     """The survivor a queue token was made for, or None when it is forged or too old."""
     if not isinstance(token, str):
         return None
     try:
-        data = _serializer(secret).loads(token, max_age=max_age_days * 24 * 3600 if max_age_days else None)
+        data = _serializer(keys).loads(token, max_age=max_age_days * 24 * 3600 if max_age_days else None)
     except BadSignature:
         return None
     return data.get("s") if isinstance(data, dict) and isinstance(data.get("s"), int) else None
 
 
-def queue_sender(secret: str, token, fresh, max_age_days: int) -> int | None:
-    """Who sends a queued request: its own token's person, if recent or renewed by a fresh token of hers."""
-    survivor_id = survivor_id_from_token(secret, token, max_age_days)
+def _named_in(keys: signing.Keys, token) -> int | None:
+    """The person a queue token names, at any age, even when the key it was signed with has been retired."""
+    if not isinstance(token, str):
+        return None
+    _, data = _serializer(keys).loads_unsafe(token)
+    return data.get("s") if isinstance(data, dict) and isinstance(data.get("s"), int) else None
+
+
+def queue_sender(keys: signing.Keys, token, fresh, max_age_days: int) -> int | None:
+    """Who sends a queued request: its own token's person, if recent or renewed by a fresh token of hers.
+
+    A token too old, or signed with a secret key since retired, is renewed by a fresh one of the
+    person it names: the fresh token alone already lets her page ask for help, and the name keeps
+    a request written by someone else on this phone from being sent as hers.
+    """
+    survivor_id = survivor_id_from_token(keys, token, max_age_days)
     if survivor_id is not None:
         return survivor_id
-    written_by = survivor_id_from_token(secret, token, None)
-    if written_by is not None and written_by == survivor_id_from_token(secret, fresh, max_age_days):
+    written_by = _named_in(keys, token)
+    if written_by is not None and written_by == survivor_id_from_token(keys, fresh, max_age_days):
         return written_by
     return None
 

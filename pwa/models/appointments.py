@@ -26,6 +26,9 @@ class Appointment(db.Model):
     duration_minutes: Mapped[int] = mapped_column(default=60)
     # Grows with every change the staff make, so her calendar replaces the old copy (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
+    # The UID her calendar knows the appointment by: made at the first download, then kept, so
+    # that a later file updates the same event even after the secret key has changed.
+    calendar_uid: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -111,7 +111,7 @@ NOT_TOLD = frozenset({
     "plan.id", "plan.survivor_id", "goal.id", "goal.plan_id", "goal.version", "step.id", "step.goal_id", "step.version",
     "service_recommendation.id", "service_recommendation.goal_id", "service_recommendation.step_id",
     "plan_agreement.id", "plan_agreement.plan_id", "check_in.id", "check_in.plan_id",
-    "appointment.id", "appointment.survivor_id", "appointment_reminder.id", "appointment_reminder.appointment_id",
+    "appointment.id", "appointment.survivor_id", "appointment.calendar_uid", "appointment_reminder.id", "appointment_reminder.appointment_id",
     "appointment_reminder.claimed_by", "appointment_reminder.claimed_at",
     "help_request.id", "help_request.survivor_id", "help_request.idempotency_key", "help_request.claimed_by", "help_request.claimed_at",
     "audit_event.id", "case_event.id", "case_event.organisation_id",

@@ -13,6 +13,7 @@ from ..clock import now
 from ..extensions import db, limiter
 from ..models import Role, Staff
 from ..security import redirect_to, staff_required, supervisor_required
+from ..signing import secret_keys
 from . import services
 from .forms import NewPasswordForm, ResetCodeForm, RoleForm, SecondFactorForm
 
@@ -189,7 +190,7 @@ def enter_sign_in_code():
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        if services.verify_second_factor(db.session, person, form.code.data, now(), current_app.config["SECRET_KEY"]):
+        if services.verify_second_factor(db.session, person, form.code.data, now(), secret_keys()):
             next_url = session[PENDING_SIGN_IN].get("next") or url_for("console.caseload")
             db.session.commit()
             sign_in(person)
@@ -227,7 +228,7 @@ def setup_two_factor():
     db.session.commit()
     form = SecondFactorForm()
     if form.validate_on_submit():
-        codes = services.confirm_two_factor(db.session, person, form.code.data, now(), current_app.config["SECRET_KEY"])
+        codes = services.confirm_two_factor(db.session, person, form.code.data, now(), secret_keys())
         if codes is not None:
             db.session.commit()
             return render_template("staff/recovery_codes.html", codes=codes)
@@ -244,6 +245,6 @@ def renew_recovery_codes():
     person = current_user._get_current_object()
     if not person.has_two_factor:
         abort(404)
-    codes = services.new_recovery_codes(db.session, person, now(), current_app.config["SECRET_KEY"])
+    codes = services.new_recovery_codes(db.session, person, now(), secret_keys())
     db.session.commit()
     return render_template("staff/recovery_codes.html", codes=codes)

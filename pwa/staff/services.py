@@ -5,7 +5,6 @@ organisation without an active supervisor.
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
@@ -13,6 +12,7 @@ from datetime import datetime, timedelta
 import pyotp
 from sqlalchemy import delete, func, select, update
 
+from .. import signing
 from ..auth.services import CODE_ALPHABET, digest, hash_secret, normalise_code
 from ..models import DutyException, DutyShift, PushSubscription, RecoveryCode, Role, Staff, Survivor
 
@@ -140,35 +140,36 @@ def _matching_counter(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
-def confirm_two_factor(session, staff: Staff, code: str, now: datetime, key: str) -> list[str] | None:
+def confirm_two_factor(session, staff: Staff, code: str, now: datetime, keys: signing.Keys) -> list[str] | None:
     """Turn the second factor on when ``code`` matches the new secret; return the recovery codes, shown once."""
     counter = _matching_counter(staff.totp_secret or "", code, now)
     if counter is None:
         return None
     staff.totp_enabled_at = now
     staff.totp_last_counter = counter
-    return new_recovery_codes(session, staff, now, key)
+    return new_recovery_codes(session, staff, now, keys)
 
 
-def _recovery_hash(key: str, code: str) -> str:
-    # Keyed, so a copy of the database alone cannot be used to try codes offline.
-    return hmac.new(key.encode(), normalise_code(code).encode(), hashlib.sha256).hexdigest()
+def _recovery_hashes(keys: signing.Keys, code: str) -> list[str]:
+    # Keyed, so a copy of the database alone cannot be used to try codes offline. The current
+    # key's hash is stored; codes made before a key rotation match the earlier key's.
+    return signing.keyed_digests(keys, normalise_code(code).encode())
 
 
 def format_recovery_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def new_recovery_codes(session, staff: Staff, now: datetime, key: str) -> list[str]:
+def new_recovery_codes(session, staff: Staff, now: datetime, keys: signing.Keys) -> list[str]:
     """Replace the person's recovery codes with fresh ones; the codes are returned once and kept as hashes."""
     session.execute(delete(RecoveryCode).where(RecoveryCode.staff_id == staff.id))
     codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH)) for _ in range(RECOVERY_CODES)]
     for code in codes:
-        session.add(RecoveryCode(staff_id=staff.id, code_hash=_recovery_hash(key, code), created_at=now))
+        session.add(RecoveryCode(staff_id=staff.id, code_hash=_recovery_hashes(keys, code)[0], created_at=now))
     return [format_recovery_code(code) for code in codes]
 
 
-def verify_second_factor(session, staff: Staff, code: str, now: datetime, key: str) -> bool:
+def verify_second_factor(session, staff: Staff, code: str, now: datetime, keys: signing.Keys) -> bool:
     """Check a code from the app (never the same one twice) or an unused recovery code (used up now)."""
     counter = _matching_counter(staff.totp_secret or "", code, now) if staff.has_two_factor else None
     if counter is not None:
@@ -186,7 +187,7 @@ def verify_second_factor(session, staff: Staff, code: str, now: datetime, key: s
             update(RecoveryCode)
             .where(
                 RecoveryCode.staff_id == staff.id,
-                RecoveryCode.code_hash == _recovery_hash(key, code),
+                RecoveryCode.code_hash.in_(_recovery_hashes(keys, code)),
                 RecoveryCode.used_at.is_(None),
             )
             .values(used_at=now)

@@ -1,14 +1,20 @@
-"""Rotating keys: the notes key (MultiFernet and ``notes rekey``) and the session key (fallbacks)."""
+"""Rotating keys: the notes key (MultiFernet and ``notes rekey``) and the secret key (fallbacks)."""
+import re
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import LargeBinary, select, type_coerce
+from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from pwa.crypto import NotesKeyError, encrypted_columns, rekey
 from pwa.extensions import db
-from pwa.models import Appointment, CheckIn, HelpRequest, utcnow
+from pwa.models import Appointment, CheckIn, HelpRequest, Staff, utcnow
+from pwa.security import DEVICE_COOKIE
+from pwa.signing import secret_keys
+from pwa.staff.services import new_recovery_codes
 from tests import factories
 from tests.conftest import app_config
 
@@ -162,3 +168,143 @@ def test_the_fallbacks_come_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("DERA_SECRET_KEY_FALLBACKS", "first-old-key-0123456789abcdefghijk, second-old-key-0123456789abcdefghijk")
     app = create_app({key: value for key, value in app_config(tmp_path).items() if key != "SECRET_KEY"})
     assert app.config["SECRET_KEY_FALLBACKS"] == ["first-old-key-0123456789abcdefghijk", "second-old-key-0123456789abcdefghijk"]
+
+
+# Everything else signed or keyed with the secret key ------------------------------------------
+# Made under the old key; after a rotation it still works while the old key is a fallback, and
+# stops once the old key is removed.
+
+ROTATED_KEY = "the-secret-key-after-the-rotation-0123456789"
+
+
+@pytest.fixture
+def rotated(app, make_app):
+    """The same database served after a rotation: with the old key as a fallback, or without it."""
+
+    def serve(keep_old_key: bool):
+        return make_app(SECRET_KEY=ROTATED_KEY, SECRET_KEY_FALLBACKS=[app.config["SECRET_KEY"]] if keep_old_key else [])
+
+    return serve
+
+
+def _phone_of(app, survivor):
+    phone = app.test_client()
+    phone.set_cookie(DEVICE_COOKIE, survivor.device_secret, domain="dera.test")
+    return phone
+
+
+def test_a_help_request_queued_before_a_rotation_is_still_sent(app, client, people, rotated):
+    factories.sign_in_survivor(client, people.lulja)
+    page = client.get("/today").get_data(as_text=True)
+    token = re.search(r'<meta name="help-queue" content="([^"]+)"', page).group(1)
+    queued = {"setback": "housing", "urgency": "today", "contact": "message", "note": "Qiraja", "token": token}
+
+    # The service worker sends it by itself, with the token it was written with.
+    sent = _phone_of(rotated(keep_old_key=True), people.lulja).post("/help/queue", json={**queued, "key": str(uuid.uuid4())})
+    assert sent.status_code == 201
+    # Once the old key is gone the token alone is refused (the service worker keeps the request)...
+    after = rotated(keep_old_key=False)
+    phone = _phone_of(after, people.lulja)
+    kept = {**queued, "key": str(uuid.uuid4())}
+    assert phone.post("/help/queue", json=kept).status_code == 401
+    # ...until she opens a page: it sends the request with the page's own token, and it arrives.
+    factories.sign_in_survivor(phone, people.lulja)
+    fresh = re.search(r'<meta name="help-queue" content="([^"]+)"', phone.get("/today").get_data(as_text=True)).group(1)
+    assert phone.post("/help/queue", json={**kept, "fresh": fresh}).status_code == 201
+    assert db.session.scalar(select(func.count(HelpRequest.id))) == 2
+
+
+def test_a_form_opened_before_a_rotation_is_still_sent(app, client, people, rotated):
+    factories.sign_in_survivor(client, people.lulja)
+    page = client.get("/help").get_data(as_text=True)
+    form = {
+        "setback": "health", "urgency": "now", "contact": "call", "note": "",
+        "key": re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1),
+        "csrf_token": factories.csrf_from(page),
+    }
+    cookie = client.get_cookie("dera_session", domain="dera.test")
+
+    def send(served):
+        browser = served.test_client()
+        browser.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+        return browser.post("/help", data=form)
+
+    assert send(rotated(keep_old_key=True)).status_code in (302, 303)
+    assert db.session.scalar(select(func.count(HelpRequest.id))) == 1
+    # Without the old key the session and the form token are both unknown: signed out, nothing sent.
+    assert send(rotated(keep_old_key=False)).status_code in (302, 400)
+
+
+def test_an_enrolment_code_made_before_a_rotation_still_works(people, rotated):
+    ylli = factories.survivor(people.arta, "Ylli", pin=None)
+    code = factories.enrolment_code(ylli, people.arta)
+    assert rotated(keep_old_key=True).test_client().get(f"/enrol/{code}").status_code == 200
+    assert rotated(keep_old_key=False).test_client().get(f"/enrol/{code}").status_code == 404
+
+
+def test_a_code_made_after_a_rotation_is_kept_under_the_new_key(people, rotated):
+    served = rotated(keep_old_key=True)
+    with served.app_context():
+        ylli = factories.survivor(db.session.get(Staff, people.arta.id), "Ylli", pin=None)
+        code = factories.enrolment_code(ylli, ylli.case_manager)
+    assert rotated(keep_old_key=False).test_client().get(f"/enrol/{code}").status_code == 200
+
+
+def test_recovery_codes_made_before_a_rotation_still_sign_in(app, people, rotated):
+    codes = new_recovery_codes(db.session, people.supervisor, utcnow(), secret_keys())
+    db.session.commit()
+
+    def sign_in_with(served, code):
+        browser = served.test_client()
+        assert browser.post("/login", data={"username": "drita", "password": factories.PASSWORD}).headers["Location"] == "/login/code"
+        return browser.post("/login/code", data={"code": code})
+
+    assert sign_in_with(rotated(keep_old_key=True), codes[0]).headers["Location"] == "/console/"
+    assert sign_in_with(rotated(keep_old_key=False), codes[1]).status_code == 200  # "That code is not right"
+
+
+def test_every_secret_key_use_goes_through_the_signing_helper():
+    """Only pwa/signing.py reads the secret key for signing; a new use elsewhere would not know the fallbacks."""
+    package = Path(__file__).resolve().parents[2] / "pwa"
+    readers = sorted(
+        str(path.relative_to(package)) for path in package.rglob("*.py")
+        if re.search(r"SECRET_KEY\"\]|URLSafe\w*Serializer\(|hmac\.new\(", path.read_text())
+    )
+    assert readers == ["config.py", "signing.py"]
+
+
+def test_her_calendar_keeps_one_event_across_a_rotation(app, people, rotated):
+    appointment = factories.appointment(people.lulja)
+
+    def uid_from(served):
+        phone = served.test_client()
+        factories.sign_in_survivor(phone, people.lulja)
+        body = phone.get(f"/appointments/{appointment.id}/calendar.ics").data
+        return icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["UID"]
+
+    before = uid_from(app)
+    # A file downloaded after the rotation, even once the old key is gone, updates the same event.
+    assert uid_from(rotated(keep_old_key=True)) == before
+    assert uid_from(rotated(keep_old_key=False)) == before
+
+
+def test_a_browser_she_signed_in_on_before_a_rotation_keeps_its_own_sign_in_budget(app, people, make_app):
+    def serve(**keys):
+        return make_app(RATELIMIT_ENABLED=True, **keys)
+
+    before = serve()
+    hers = before.test_client()
+    factories.sign_in_staff(hers, people.arta)
+    mark = hers.get_cookie("dera_staff_browser", domain="dera.test", path="/login")
+
+    def her_browser_after_guesses_elsewhere(served):
+        for n in range(11):
+            stranger = served.test_client()
+            stranger.environ_base["REMOTE_ADDR"] = f"203.0.113.{n}"
+            stranger.post("/login", data={"username": "arta", "password": "a wrong guess"})
+        browser = served.test_client()
+        browser.set_cookie(mark.key, mark.value, domain=mark.domain, path=mark.path)
+        return browser.post("/login", data={"username": "arta", "password": factories.PASSWORD}).status_code
+
+    assert her_browser_after_guesses_elsewhere(serve(SECRET_KEY=ROTATED_KEY, SECRET_KEY_FALLBACKS=[app.config["SECRET_KEY"]])) == 302
+    assert her_browser_after_guesses_elsewhere(serve(SECRET_KEY=ROTATED_KEY + "-again")) == 429

@@ -146,6 +146,15 @@ def test_an_old_token_is_renewed_only_by_a_fresh_one_of_the_same_person(people, 
     assert services.queue_sender(SECRET, old, services.make_queue_token(SECRET, people.dielli), 7) is None
 
 
+def test_a_token_whose_key_was_retired_is_renewed_only_by_a_fresh_one_of_the_person_it_names(people):
+    retired = "a-secret-key-retired-since-0123456789abcdef"
+    old = services.make_queue_token(retired, people.lulja)
+    assert services.queue_sender(SECRET, old, None, 7) is None
+    assert services.queue_sender(SECRET, old, services.make_queue_token(SECRET, people.lulja), 7) == people.lulja.id
+    assert services.queue_sender(SECRET, old, services.make_queue_token(SECRET, people.dielli), 7) is None
+    assert services.queue_sender(SECRET, "forged", services.make_queue_token(SECRET, people.lulja), 7) is None
+
+
 def test_closed_requests_are_deleted_after_the_retention_period(people):
     now = utcnow()
     old = factories.help_request(people.lulja, now=now - timedelta(days=100))

@@ -25,7 +25,10 @@ let language = "sq";
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL_CACHE);
-    await shell.addAll([...CONFIG.shell, ...Object.values(CONFIG.offline)]);
+    /* The same for everyone, so fetched without cookies: the install runs while she signs in,
+       and no answer to it may reach, or be made from, her session. */
+    const everyones = [...CONFIG.shell, ...Object.values(CONFIG.offline)];
+    await shell.addAll(everyones.map((path) => new Request(path, { credentials: "omit" })));
     const publicCache = await caches.open(PUBLIC_CACHE);
     await Promise.all([...CONFIG.publicPages, ...CONFIG.publicData].map((path) => refreshPublic(publicCache, path)));
     await self.skipWaiting();
