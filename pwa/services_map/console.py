@@ -5,7 +5,6 @@ import base64
 import binascii
 import io
 import zipfile
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
@@ -57,7 +56,7 @@ def _fill(form: ServiceForm, service) -> None:
                 form[f"opens_{day}"].data, form[f"closes_{day}"].data = schedule.opens_at, schedule.closes_at
     if service.schedules:
         form.timezone.data = service.schedules[0].timezone
-    form.verified_on.data = service.verified_on.isoformat() if service.verified_on else ""
+    form.verified_on.data = service.verified_on
 
 
 def _details(form: ServiceForm) -> services.ServiceDetails:
@@ -85,7 +84,7 @@ def _details(form: ServiceForm) -> services.ServiceDetails:
         accessibility_en=_text(form.accessibility_en.data),
         hours=form.hours(),
         timezone=form.timezone.data.strip(),
-        verified_on=date.fromisoformat(form.verified_on.data.strip()) if _text(form.verified_on.data) else None,
+        verified_on=form.verified_on.data,
     )
 
 
