@@ -43,7 +43,7 @@ class AppointmentForm(FlaskForm):
     minutes = IntegerField(
         # TRANSLATORS: appointment form: how long the appointment lasts, in minutes
         _l("Length (minutes)"),
-        description=_l("How long it lasts in her phone's calendar. Empty: the organisation's usual length."),
+        description=_l("How long it lasts in the person's phone calendar. Empty: the organisation's usual length."),
         validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
     )
 

@@ -79,7 +79,7 @@ def test_the_page_in_english(client, january, login_as, frozen):
     login_as(january.supervisor)
     client.post("/language", data={"locale": "en"})
     html = client.get("/console/figures/" + JANUARY).get_data(as_text=True)
-    assert _cells(html, "appointments")["Missed (she said she could not come)"] == ["fewer than 5"]
+    assert _cells(html, "appointments")["Missed (the person said they could not come)"] == ["fewer than 5"]
 
 
 def test_custom_dates_in_the_wrong_order_are_explained(client, january, login_as, frozen):
