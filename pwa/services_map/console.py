@@ -8,6 +8,7 @@ import zipfile
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..boundary import upload_endpoint
@@ -259,7 +260,7 @@ def apply_import():
         preview = {"summary": None, "problems": problems, "unreadable": unreadable, "filename": apply_form.filename.data}
         return render_template("services_map/console_import.html", form=ImportForm(formdata=None), apply_form=apply_form, preview=preview), 422
     db.session.commit()
-    flash(_("Imported: %(count)s service(s).", count=summary.services))
+    flash(ngettext("%(num)d service imported.", "%(num)d services imported.", summary.services))
     return redirect(url_for("services_console.list_directory"))
 
 
