@@ -160,9 +160,25 @@ def test_staff_error_pages_keep_the_start_page_link(client, people, login_as):
     assert "Shko te faqja e parë" in html
 
 
-def test_reminders_say_what_the_phone_will_ask(client, people, login_as):
+@pytest.mark.parametrize("path", ["/settings", "/appointments"])
+def test_reminders_say_what_the_phone_will_ask_before_the_button(client, people, login_as, path):
     login_as(people.lulja)
-    assert "Shtyp «Lejo»" in client.get("/settings").get_data(as_text=True)
+    html = client.get(path).get_data(as_text=True)
+    assert "telefoni të pyet nëse mund të shfaqë njoftime" in html and html.index("Shtyp «Lejo»") < html.index("data-push-on")
+
+
+@pytest.mark.parametrize(
+    "nickname, pin, message",
+    [
+        ("Y", "135790", "Pseudonimi duhet të ketë 2 deri në 30 shkronja."),
+        ("Ylli", "13579", "PIN-i duhet të ketë 6 shifra (vetëm numra)."),
+        ("Ylli", "13579a", "PIN-i duhet të ketë 6 shifra (vetëm numra)."),
+    ],
+)
+def test_enrolment_errors_say_what_is_needed(client, people, nickname, pin, message):
+    code = factories.enrolment_code(factories.survivor(people.arta, "Ylli", pin=None), people.arta)
+    response = client.post(f"/enrol/{code}", data={"nickname": nickname, "pin": pin, "pin_again": pin})
+    assert message in _text(response)
 
 
 def test_near_me_says_before_the_tap_that_her_position_stays_on_the_phone(client, people, login_as):
