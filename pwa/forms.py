@@ -228,34 +228,32 @@ def parse_time(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
-class DateField(wtforms.DateField):
+class _TypedByHand:
+    """A field whose text comes from a picker or is typed by hand: ``parse`` reads it, ``shown`` writes it back."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        # Trimmed, so that spaces alone count as empty for InputRequired too.
+        self.raw_data = [one_line(valuelist[0])]
+        self.data = self.parse(self.raw_data[0]) if self.raw_data[0] else None
+
+    def _value(self):
+        # A value understood goes back to the picker in its own form; one not understood, as typed.
+        if self.data is not None:
+            return self.shown(self.data)
+        return self.raw_data[0] if self.raw_data else ""
+
+
+class DateField(_TypedByHand, wtforms.DateField):
     """A date from a picker, or typed as people in Albania write it (``parse_date``)."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        # Trimmed, so that spaces alone count as empty for InputRequired too.
-        self.raw_data = [one_line(valuelist[0])]
-        self.data = parse_date(self.raw_data[0]) if self.raw_data[0] else None
-
-    def _value(self):
-        # A date understood goes back to the picker in its own form; one not understood, as typed.
-        if self.data is not None:
-            return self.data.isoformat()
-        return self.raw_data[0] if self.raw_data else ""
+    parse = staticmethod(parse_date)
+    shown = staticmethod(date.isoformat)
 
 
-class TimeField(wtforms.TimeField):
+class TimeField(_TypedByHand, wtforms.TimeField):
     """A time of day from a picker, or typed as ``14:30`` or ``14.30`` (``parse_time``)."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        # Trimmed, so that spaces alone count as empty for InputRequired too.
-        self.raw_data = [one_line(valuelist[0])]
-        self.data = parse_time(self.raw_data[0]) if self.raw_data[0] else None
-
-    def _value(self):
-        if self.data is not None:
-            return self.data.strftime("%H:%M")
-        return self.raw_data[0] if self.raw_data else ""
+    parse = staticmethod(parse_time)
+    shown = staticmethod(lambda moment: moment.strftime("%H:%M"))
