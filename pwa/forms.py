@@ -11,6 +11,9 @@ checks). Before a field's own validators run, its text is:
 - secret (``PasswordField``): taken exactly as typed, refused on any control
   character.
 
+Dates and times are ``DateField`` and ``TimeField`` from here: a browser without a
+date picker shows a text box, and people in Albania type ``31.05.2026``.
+
 Form data never comes from a JSON body: the boundary refuses JSON on form
 endpoints, and these forms do not read it either.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, time
 from urllib.parse import urlsplit
 
 import flask_wtf
@@ -76,6 +80,9 @@ _SEVERAL_LINES_CHECK = _refuse_controls(_CONTROL_BUT_LINES)
 
 
 _CHOOSE = _l("Choose one of the options in the list.")
+DATE_MESSAGE = _l("Write the date as day, month and year, for example 31.05.2026.")
+NO_SUCH_DATE = _l("There is no such date. Check the day and the month.")
+TIME_MESSAGE = _l("Write the time as hours and minutes, for example 14:30.")
 # WTForms' own messages (it has no Albanian): ours instead, through our catalogs. WTForms
 # fills in the numbers afterwards.
 _LIBRARY_MESSAGES = {
@@ -95,7 +102,8 @@ _LIBRARY_MESSAGES = {
     "Not a valid integer value.": _l("Write a number, with digits only."),
     "Not a valid decimal value.": _l("Write a number, with digits only."),
     "Not a valid float value.": _l("Write a number, with digits only."),
-    "Not a valid date value.": _l("Write the date as year-month-day, for example 2026-05-31."),
+    "Not a valid date value.": DATE_MESSAGE,
+    "Not a valid time value.": TIME_MESSAGE,
     "Number must be between %(min)s and %(max)s.": _l("Choose a number from %(min)s to %(max)s."),
     "Field must be equal to %(other_name)s.": _l("The two are not the same. Try again."),
 }
@@ -187,3 +195,65 @@ class HttpsAddress:
             raise ValidationError(self.message)
         if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in text):
             raise ValidationError(self.message)
+
+
+# A date picker sends 2026-05-31; typed by hand in Albania it is 31.05.2026, 31.5.2026, 31/5/2026 or 31-05-2026.
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_TYPED_DATE = re.compile(r"([0-9]{1,2}) ?([./-]) ?([0-9]{1,2}) ?\2 ?([0-9]{4})\.?")
+# 14:30, 9:05 or 14.30; a time picker sends 14:30 (or 14:30:00 with seconds).
+_TYPED_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::00)?")
+
+
+def parse_date(text: str) -> date:
+    """The date in ``text``, picked or typed; ``ValueError`` with a message saying what is needed."""
+    text = one_line(text or "")
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _TYPED_DATE.fullmatch(text):
+        day, _, month, year = match.groups()
+        day, month, year = int(day), int(month), int(year)
+    else:
+        raise ValueError(DATE_MESSAGE)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(NO_SUCH_DATE) from None
+
+
+def parse_time(text: str) -> time:
+    """The time of day in ``text`` (24-hour clock); ``ValueError`` with a message saying what is needed."""
+    match = _TYPED_TIME.fullmatch(one_line(text or ""))
+    if not match:
+        raise ValueError(TIME_MESSAGE)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+class _TypedByHand:
+    """A field whose text comes from a picker or is typed by hand: ``parse`` reads it, ``shown`` writes it back."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        # Trimmed, so that spaces alone count as empty for InputRequired too.
+        self.raw_data = [one_line(valuelist[0])]
+        self.data = self.parse(self.raw_data[0]) if self.raw_data[0] else None
+
+    def _value(self):
+        # A value understood goes back to the picker in its own form; one not understood, as typed.
+        if self.data is not None:
+            return self.shown(self.data)
+        return self.raw_data[0] if self.raw_data else ""
+
+
+class DateField(_TypedByHand, wtforms.DateField):
+    """A date from a picker, or typed as people in Albania write it (``parse_date``)."""
+
+    parse = staticmethod(parse_date)
+    shown = staticmethod(date.isoformat)
+
+
+class TimeField(_TypedByHand, wtforms.TimeField):
+    """A time of day from a picker, or typed as ``14:30`` or ``14.30`` (``parse_time``)."""
+
+    parse = staticmethod(parse_time)
+    shown = staticmethod(lambda moment: moment.strftime("%H:%M"))

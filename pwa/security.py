@@ -10,6 +10,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
@@ -59,7 +60,7 @@ def init_app(app) -> None:
     app.before_request(_load_organisation)
     app.before_request(_enforce_idle_lock)
     app.after_request(_set_headers)
-    app.context_processor(lambda: {"org": g.get("organisation") or organisation_defaults()})
+    app.context_processor(lambda: {"org": _page_organisation()})
 
 
 # The account and its organisation in one query, built once: every signed-in request runs it.
@@ -90,6 +91,18 @@ def load_account(session_id: str):
 def organisation_defaults():
     """Settings to use when no organisation exists yet (a new deployment)."""
     return SimpleNamespace(id=None, name="", **current_app.config["ORGANISATION_DEFAULTS"])
+
+
+def _page_organisation():
+    """The organisation a page speaks for (its name, its help line), else the defaults."""
+    # A body refused by the token check or the size limit fails before this app's own
+    # before_request runs; its error page still carries the organisation's help line.
+    if "organisation" not in g and request.endpoint not in ("static", "health.healthz"):
+        try:
+            _load_organisation()
+        except SQLAlchemyError:
+            db.session.rollback()
+    return g.get("organisation") or organisation_defaults()
 
 
 def _load_organisation() -> None:

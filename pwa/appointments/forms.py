@@ -1,36 +1,32 @@
 """The appointment form: a date and time in Tirana, a neutral title and a short place."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
-from datetime import time as clock_time
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, ValidationError
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import FlaskForm, Form
+from ..forms import DateField, FlaskForm, Form, TimeField
 
 from ..clock import now
 from .services import TIRANE, tirane_to_utc
 
-_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 # How far ahead an appointment may be scheduled.
 MAX_AHEAD = timedelta(days=366)
 
 
 class AppointmentForm(FlaskForm):
-    day = StringField(
+    day = DateField(
         # TRANSLATORS: form label: the day of an appointment or a talk
         _l("Date"),
-        validators=[DataRequired(_l("Choose a date.")), Regexp(_DATE, message=_l("Write the date as year-month-day, for example 2026-05-14."))],
+        validators=[InputRequired(_l("Choose a date."))],
     )
-    time = StringField(
+    time = TimeField(
         # TRANSLATORS: form label: the hour of an appointment (24-hour clock)
         _l("Time"),
         description=_l("Tirana time, for example 14:30."),
-        validators=[DataRequired(_l("Choose a time.")), Regexp(_TIME, message=_l("Write the time as hours and minutes, for example 14:30."))],
+        validators=[InputRequired(_l("Choose a time."))],
     )
     title = StringField(
         # TRANSLATORS: form label: a neutral name for an appointment, seen by the person
@@ -47,27 +43,17 @@ class AppointmentForm(FlaskForm):
     minutes = IntegerField(
         # TRANSLATORS: appointment form: how long the appointment lasts, in minutes
         _l("Length (minutes)"),
-        description=_l("How long it lasts in her phone's calendar. Empty: the organisation's usual length."),
+        description=_l("How long it lasts in the person's phone calendar. Empty: the organisation's usual length."),
         validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
     )
 
     starts_at: datetime | None = None
 
-    def validate_day(self, field) -> None:
-        match = _DATE.match(field.data or "")
-        if match:
-            try:
-                date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise ValidationError(_l("There is no such date. Check the day and the month.")) from None
-
     def validate(self, extra_validators=None) -> bool:
         """The fields, then the moment they make: not in the past, not more than a year ahead."""
         if not super().validate(extra_validators):
             return False
-        day = date(*(int(part) for part in _DATE.match(self.day.data).groups()))
-        hour, minute = (int(part) for part in _TIME.match(self.time.data).groups())
-        starts_at = tirane_to_utc(day, clock_time(hour, minute))
+        starts_at = tirane_to_utc(self.day.data, self.time.data)
         current = now()
         if starts_at <= current:
             self.time.errors.append(_l("Choose a time that has not passed yet."))
@@ -81,7 +67,7 @@ class AppointmentForm(FlaskForm):
     def fill_from(self, appointment) -> None:
         """Show an appointment's time in Tirana, its title and its place."""
         local = appointment.starts_at.astimezone(TIRANE)
-        self.day.data, self.time.data = local.date().isoformat(), local.strftime("%H:%M")
+        self.day.data, self.time.data = local.date(), local.time().replace(second=0, microsecond=0)
         self.title.data, self.place.data = appointment.title, appointment.place
         self.minutes.data = appointment.duration_minutes
 
@@ -89,22 +75,16 @@ class AppointmentForm(FlaskForm):
 class DayForm(Form):
     """The day to show in the staff's list (sent with GET, so no form token)."""
 
-    day = StringField(
+    day = DateField(
         # TRANSLATORS: form label: the day whose appointments staff want to see
         _l("Day"),
-        validators=[DataRequired(_l("Choose a date.")), Regexp(_DATE, message=_l("Write the date as year-month-day, for example 2026-05-14."))],
+        validators=[InputRequired(_l("Choose a date."))],
     )
 
     parsed: date | None = None
 
     def validate_day(self, field) -> None:
-        match = _DATE.match(field.data or "")
-        if match:
-            try:
-                self.parsed = date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise ValidationError(_l("There is no such date. Check the day and the month.")) from None
-            # The page links to the day before and after, and the calendar has an end.
-            if not date.min < self.parsed < date.max:
-                self.parsed = None
-                raise ValidationError(_l("Choose a date closer to today."))
+        # The page links to the day before and after, and the calendar has an end.
+        if field.data is not None and not date.min < field.data < date.max:
+            raise ValidationError(_l("Choose a date closer to today."))
+        self.parsed = field.data

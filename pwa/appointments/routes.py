@@ -128,7 +128,7 @@ def list_day():
     if request.args.get("day") and form.validate():
         day = form.parsed
     elif not request.args.get("day"):
-        form.day.data = day.isoformat()
+        form.day.data = day
     return render_template(
         "appointments/staff_day.html",
         form=form,

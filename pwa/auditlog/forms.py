@@ -1,9 +1,9 @@
 """The audit log's filters (a GET form: reading changes nothing, so it needs no CSRF token)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, ValidationError
+from wtforms import SelectField, ValidationError
 from wtforms.validators import Optional
 
-from ..forms import Form
+from ..forms import DateField, Form
 
 
 def _optional_int(value):

@@ -35,7 +35,7 @@ ACTIONS: dict[str, str] = {
     "help_seen": _l("Marked a help request seen"),
     "help_answered": _l("Answered a help request"),
     "help_resolved": _l("Closed a help request"),
-    "deleted_by_person": _l("The person deleted her data"),
+    "deleted_by_person": _l("The person deleted their data"),
 }
 
 

@@ -125,14 +125,14 @@ class OrganisationSettingsForm(FlaskForm):
     )
     appointment_minutes = IntegerField(
         _l("Usual length of an appointment (minutes)"),
-        description=_l("Her phone's calendar shows this length; it can be changed for each appointment."),
+        description=_l("The person's phone calendar shows this length; it can be changed for each appointment."),
         # Left empty (or on a form from before this setting), the usual length stays the default.
         filters=[lambda value: ORGANISATION_DEFAULTS["appointment_minutes"] if value is None else value],
         validators=[Optional(), NumberRange(min=5, max=480, message=_l("Choose between %(min)s and %(max)s minutes."))],
     )
     calendar_text = StringField(
-        _l("Words in her phone's calendar"),
-        description=_l("A shared phone shows them: keep them neutral. Leave empty for “Appointment” in her language."),
+        _l("Words in the person's phone calendar"),
+        description=_l("A shared phone shows them: keep them neutral. Leave empty for “Appointment” in the person's language."),
         filters=[lambda value: (value or "").strip() or None],
         validators=[Optional(), Length(max=40, message=_l("At most 40 characters."))],
     )

@@ -1,10 +1,10 @@
 """Choosing the period of the figures, and another to compare it with (a GET form)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, ValidationError
+from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from ..forms import Form
+from ..forms import DateField, Form
 
 PRESET_LABELS = {
     # TRANSLATORS: figures: the period shown, the month we are in

@@ -332,7 +332,7 @@ def _appointment_figures(session, organisation_id: int, start: datetime, end: da
         )
     )
     section = _l("Appointments")
-    labels = {"kept": _l("Kept (not cancelled, she did not say she could not come)"), "missed": _l("Missed (she said she could not come)"), "cancelled": _l("Cancelled")}
+    labels = {"kept": _l("Kept (not cancelled, and the person did not say they could not come)"), "missed": _l("Missed (the person said they could not come)"), "cancelled": _l("Cancelled")}
     return [
         _counts("appointments", _l("Appointments in the period"), labels, outcomes, _l("All past appointments"), section),
         # TRANSLATORS: figures title: appointment reminders that reached the phones

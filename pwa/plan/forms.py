@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from ..forms import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from ..forms import DateField, FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..clock import today
@@ -14,16 +14,6 @@ from .vocabulary import AREAS, GOAL_STATUSES, STAGES, TEMPLATES
 TITLE_MAX = 120
 STEP_MAX = 200
 NOTE_MAX = 500
-
-
-class PlanDateField(DateField):
-    """A date typed or picked as ``YYYY-MM-DD``, with our own translated message."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Write the date as year-month-day, for example 2026-05-31.")) from error
 
 
 class DateWithin:
@@ -62,7 +52,7 @@ class StepForm(FlaskForm):
             Length(min=2, max=STEP_MAX, message=_l("A step must have 2 to %(max)d letters.")),
         ],
     )
-    due_date = PlanDateField(_l("By when (you can leave it empty)"), validators=[Optional(), FUTURE_DATE])
+    due_date = DateField(_l("By when (you can leave it empty)"), validators=[Optional(), FUTURE_DATE])
 
 
 class EditStepForm(StepForm):
@@ -96,7 +86,7 @@ class GoalForm(FlaskForm):
     area = SelectField(_l("Area of help"), validate_choice=False, validators=[AREA_RULE])
     # TRANSLATORS: the stage of the programme: crisis, transition, inclusion
     stage = SelectField(_l("Stage"), validate_choice=False, validators=[STAGE_RULE])
-    target_date = PlanDateField(_l("By when (optional)"), validators=[Optional(), FUTURE_DATE])
+    target_date = DateField(_l("By when (optional)"), validators=[Optional(), FUTURE_DATE])
 
 
 class EditGoalForm(GoalForm):
@@ -134,7 +124,7 @@ class AgreementForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
-    held_on = PlanDateField(
+    held_on = DateField(
         _l("Date"), validators=[
             InputRequired(_l("Write the date of the check-in.")),
             DateWithin(366, 0, _l("A check-in cannot be in the future.")),

@@ -1,7 +1,7 @@
 """Duty rota forms: a weekly shift, and an exception for a date."""
 from flask_babel import lazy_gettext as _l
-from ..forms import FlaskForm
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, TimeField, ValidationError
+from ..forms import DateField, FlaskForm, TimeField
+from wtforms import RadioField, SelectField, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget

@@ -5,10 +5,10 @@ import base64
 import binascii
 import io
 import zipfile
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..boundary import upload_endpoint
@@ -57,7 +57,7 @@ def _fill(form: ServiceForm, service) -> None:
                 form[f"opens_{day}"].data, form[f"closes_{day}"].data = schedule.opens_at, schedule.closes_at
     if service.schedules:
         form.timezone.data = service.schedules[0].timezone
-    form.verified_on.data = service.verified_on.isoformat() if service.verified_on else ""
+    form.verified_on.data = service.verified_on
 
 
 def _details(form: ServiceForm) -> services.ServiceDetails:
@@ -85,7 +85,7 @@ def _details(form: ServiceForm) -> services.ServiceDetails:
         accessibility_en=_text(form.accessibility_en.data),
         hours=form.hours(),
         timezone=form.timezone.data.strip(),
-        verified_on=date.fromisoformat(form.verified_on.data.strip()) if _text(form.verified_on.data) else None,
+        verified_on=form.verified_on.data,
     )
 
 
@@ -260,7 +260,7 @@ def apply_import():
         preview = {"summary": None, "problems": problems, "unreadable": unreadable, "filename": apply_form.filename.data}
         return render_template("services_map/console_import.html", form=ImportForm(formdata=None), apply_form=apply_form, preview=preview), 422
     db.session.commit()
-    flash(_("Imported: %(count)s service(s).", count=summary.services))
+    flash(ngettext("%(num)d service imported.", "%(num)d services imported.", summary.services))
     return redirect(url_for("services_console.list_directory"))
 
 

@@ -1,14 +1,12 @@
 """Directory forms: the survivor's filters, and the supervisor's service editor."""
 from __future__ import annotations
 
-import re
-from datetime import date
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 
-from ..forms import FlaskForm, Form
+from ..forms import DateField, FlaskForm, Form, parse_time
 from wtforms import (
     FieldList,
     FormField,
@@ -57,11 +55,14 @@ class FilterForm(FlaskForm):
         return {key: value for key, value in (("area", area), ("town", town), ("q", query)) if value}
 
 
-def _optional_time(value: str | None, closing: bool) -> bool:
-    return bool(TIME.match(value) or (closing and value == "24:00"))
-
-
-TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+def _hour(value: str, closing: bool) -> str | None:
+    """An opening or closing time as ``HH:MM`` (``24:00`` closes at the end of a day), or None."""
+    if closing and value in ("24:00", "24.00"):
+        return "24:00"
+    try:
+        return parse_time(value).strftime("%H:%M")
+    except ValueError:
+        return None
 
 
 class PhoneForm(Form):
@@ -133,8 +134,9 @@ class ServiceForm(FlaskForm):
     accessibility = TextAreaField(_l("Access for people with disabilities (Albanian)"), validators=[Optional(), Length(max=1000)])
     accessibility_en = TextAreaField(_l("Access for people with disabilities (English)"), validators=[Optional(), Length(max=1000)])
     timezone = StringField(_l("Timezone of the hours"), default=vocabulary.DEFAULT_TIMEZONE)
-    verified_on = StringField(
+    verified_on = DateField(
         _l("Details checked on"),
+        validators=[Optional()],
         description=_l("The day someone called or visited and checked these details. Leave it empty if nobody has."),
     )
 
@@ -164,14 +166,6 @@ class ServiceForm(FlaskForm):
         if (field.data or "").strip() not in available_timezones():
             raise ValidationError(_l("Write a timezone name such as Europe/Tirane."))
 
-    def validate_verified_on(self, field) -> None:
-        text = (field.data or "").strip()
-        if text:
-            try:
-                date.fromisoformat(text)
-            except ValueError:
-                raise ValidationError(_l("Write the date as 2026-11-23.")) from None
-
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for day in DAYS:
@@ -179,13 +173,15 @@ class ServiceForm(FlaskForm):
             opens.data, closes.data = (opens.data or "").strip(), (closes.data or "").strip()
             if not opens.data and not closes.data:
                 continue
+            opening, closing = _hour(opens.data, False), _hour(closes.data, True)
             if not opens.data or not closes.data:
                 (closes if opens.data else opens).errors.append(_l("Write both times, or neither."))
-            elif not _optional_time(opens.data, False) or not _optional_time(closes.data, True):
+            elif opening is None or closing is None:
                 opens.errors.append(_l("Write the times as 08:30 (24-hour clock)."))
-            elif opens.data == closes.data:
+            elif opening == closing:
                 closes.errors.append(_l("It cannot open and close at the same time. For a whole day write 00:00 and 24:00."))
             else:
+                opens.data, closes.data = opening, closing
                 continue
             valid = False
         return valid

@@ -70,3 +70,9 @@ def test_the_glossary_test_catches_a_word_it_rules_out(tmp_path):
     """The check itself can fail: 'pranoj' in a message is found."""
     assert _word("pranoj").search("E pranoj planin tim") and not _word("pranoj").search("Jap pëlqimin")
     assert _word("synim*").search("Synimi: 5 maj") and not _word("shih").search("para se të shihej")
+
+
+def test_albanian_uses_one_apostrophe():
+    """T’i, t’u, s’kam: always the typographic apostrophe, never the typewriter one."""
+    typed = [strings[0] for _, strings in _messages("sq") if any("'" in s for s in strings)]
+    assert not typed, typed[:5]

@@ -110,15 +110,75 @@ def test_pages_that_cannot_help_say_where_to_turn(client, people, path):
     assert 'href="tel:08004040"' in html and 'href="tel:112"' in html and 'href="/today"' in html
 
 
+def _where_to_turn(html):
+    return 'href="tel:08004040"' in html and "Nëse je në rrezik tani, telefono" in html and 'href="tel:112"' in html and 'href="/today"' in html
+
+
+@pytest.fixture
+def helpline(people):
+    people.org.helpline = "0800 4040"
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "method, path, data, status",
+    [
+        ("get", "/no-such-page", None, 404),
+        ("get", "/help/queue", None, 405),
+        ("post", "/plan/goals/new", {"title": "x" * 300_000, "area": "economic"}, 413),
+        ("post", "/plan/goals/new", {"title": "Gjej punë", "area": "economic", "csrf_token": "expired"}, 400),
+        ("post", "/plan/goals/new", "json", 415),
+    ],
+)
+def test_every_error_page_she_meets_says_where_to_turn(client, people, login_as, helpline, method, path, data, status):
+    login_as(people.lulja)
+    if data == "json":
+        client.get(path)
+        response = client.post(path, json={"title": "Gjej punë"}, headers={"X-CSRFToken": client.csrf_token})
+    else:
+        response = getattr(client, method)(path, data=data)
+    assert response.status_code == status and _where_to_turn(response.get_data(as_text=True))
+
+
+def test_too_many_tries_says_where_to_turn(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        org = factories.organisation()
+        org.helpline = "0800 4040"
+        db.session.commit()
+        guesser = app.test_client()
+        for number in range(10):
+            guesser.get(f"/enrol/AAAA-{number:04d}")
+            guesser.post("/enrol", data={"code": f"AAAA-{number:04d}"})
+        response = guesser.get("/enrol/AAAA-9999")
+    assert response.status_code == 429 and _where_to_turn(response.get_data(as_text=True))
+
+
 def test_staff_error_pages_keep_the_start_page_link(client, people, login_as):
     login_as(people.arta)
     html = client.get("/console/no-such-page").get_data(as_text=True)
     assert "Shko te faqja e parë" in html
 
 
-def test_reminders_say_what_the_phone_will_ask(client, people, login_as):
+@pytest.mark.parametrize("path", ["/settings", "/appointments"])
+def test_reminders_say_what_the_phone_will_ask_before_the_button(client, people, login_as, path):
     login_as(people.lulja)
-    assert "Shtyp «Lejo»" in client.get("/settings").get_data(as_text=True)
+    html = client.get(path).get_data(as_text=True)
+    assert "telefoni të pyet nëse mund të shfaqë njoftime" in html and html.index("Shtyp «Lejo»") < html.index("data-push-on")
+
+
+@pytest.mark.parametrize(
+    "nickname, pin, message",
+    [
+        ("Y", "135790", "Pseudonimi duhet të ketë 2 deri në 30 shkronja."),
+        ("Ylli", "13579", "PIN-i duhet të ketë 6 shifra (vetëm numra)."),
+        ("Ylli", "13579a", "PIN-i duhet të ketë 6 shifra (vetëm numra)."),
+    ],
+)
+def test_enrolment_errors_say_what_is_needed(client, people, nickname, pin, message):
+    code = factories.enrolment_code(factories.survivor(people.arta, "Ylli", pin=None), people.arta)
+    response = client.post(f"/enrol/{code}", data={"nickname": nickname, "pin": pin, "pin_again": pin})
+    assert message in _text(response)
 
 
 def test_near_me_says_before_the_tap_that_her_position_stays_on_the_phone(client, people, login_as):

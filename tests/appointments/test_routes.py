@@ -158,7 +158,7 @@ def test_the_schedule_form_uses_date_and_time_fields(client, people, login_as):
         ({"day": "2026-05-10"}, "Zgjidh një orë që nuk ka kaluar ende."),
         ({"day": "2026-05-11", "time": "09:59"}, "Zgjidh një orë që nuk ka kaluar ende."),
         ({"day": "2026-02-30"}, "Kjo datë nuk ekziston."),
-        ({"day": "12 maj"}, "Shkruaj datën si vit-muaj-ditë"),
+        ({"day": "12 maj"}, "Shkruaj datën si ditë, muaj dhe vit"),
         ({"day": "2027-06-01"}, "Zgjidh një datë brenda një viti nga sot."),
         ({"time": "25:00"}, "Shkruaj orën dhe minutat"),
         ({"time": "pasdite"}, "Shkruaj orën dhe minutat"),

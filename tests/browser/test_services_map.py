@@ -190,6 +190,34 @@ def test_screenshots_of_the_list_and_the_map_on_a_phone(phone, directory, tile_s
     page.screenshot(path=str(ARTIFACTS / "services-map.png"))
 
 
+# Leaflet's own English: its control titles and labels, its prefix link, its default marker text.
+LEAFLET_ENGLISH = ("Zoom", "zoom", "Close popup", "Marker", "Leaflet", "JavaScript", "Layers", "interactive maps")
+
+
+def test_the_map_controls_speak_albanian(phone, directory, tile_server):
+    tile_server(UNREACHABLE_TILES)
+    tile = _tile_png()
+    phone.context.route("http://127.0.0.1:9/**", lambda route: route.fulfill(status=200, content_type="image/png", body=tile))
+    page = phone.page
+    page.goto("/services/map")
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(3)
+    expect(page.get_by_role("button", name="Zmadho hartën", exact=True)).to_have_attribute("title", "Zmadho hartën")
+    expect(page.get_by_role("button", name="Zvogëlo hartën", exact=True)).to_have_attribute("title", "Zvogëlo hartën")
+    page.get_by_role("button", name="Qendra Vatra").click()
+    close = page.get_by_role("button", name="Mbyll këtë listë", exact=True)
+    expect(close).to_be_visible()
+    words = page.locator("#map").evaluate(
+        """map => [map.innerText].concat(Array.from(map.querySelectorAll("*")).flatMap(
+            node => ["title", "aria-label", "alt"].map(name => node.getAttribute(name) || "")))"""
+    )
+    left = [word for word in words if any(english in word for english in LEAFLET_ENGLISH)]
+    assert left == []
+    close.click()
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    page.get_by_role("button", name="Zmadho hartën", exact=True).click()
+    expect(page.get_by_role("button", name="Zvogëlo hartën", exact=True)).to_be_enabled()
+
+
 def test_a_supervisor_edits_the_directory_on_a_laptop(open_browser, live, directory):
     from pwa.models import Role
     from tests.browser.test_foundation import sign_in_staff

@@ -54,7 +54,7 @@ def test_the_page_shows_the_hand_worked_figures_with_small_ones_hidden(client, j
     assert _cells(html, "new_enrolments") == {"Personat që hynë në program": ["7"]}
     assert _cells(html, "check_ins") == {"Bisedat e ndjekjes që u bënë": ["6"], "Bisedat e ndjekjes që duheshin (sipas ritmit të çdo faze)": ["25"]}
     assert _cells(html, "days_in_stage")["Faza e krizës (0–6 muaj)"] == ["30 ditë"]
-    assert _cells(html, "response_times")["Tani: koha mesatare (mediana) derisa u pa"] == ["15 minuta"]
+    assert _cells(html, "response_times")["Tani: koha mesatare (mediana) para se të shihej"] == ["15 minuta"]
     assert 'class="chart"' in html
 
 
@@ -79,7 +79,7 @@ def test_the_page_in_english(client, january, login_as, frozen):
     login_as(january.supervisor)
     client.post("/language", data={"locale": "en"})
     html = client.get("/console/figures/" + JANUARY).get_data(as_text=True)
-    assert _cells(html, "appointments")["Missed (she said she could not come)"] == ["fewer than 5"]
+    assert _cells(html, "appointments")["Missed (the person said they could not come)"] == ["fewer than 5"]
 
 
 def test_custom_dates_in_the_wrong_order_are_explained(client, january, login_as, frozen):

@@ -82,7 +82,7 @@ def test_a_new_goal_is_written_by_hand(client, people, login_as):
         ({"goal-title": "x" * 121, "goal-area": "economic", "goal-stage": "crisis"}, "Qëllimi duhet të ketë 2 deri në 120 shkronja."),
         ({"goal-title": "A bank account", "goal-area": "money", "goal-stage": "crisis"}, "Zgjidh një nga fushat në listë."),
         ({"goal-title": "A bank account", "goal-area": "economic", "goal-stage": "later"}, "Zgjidh një nga fazat në listë."),
-        ({"goal-title": "A bank account", "goal-area": "economic", "goal-stage": "crisis", "goal-target_date": "soon"}, "Shkruaj datën si vit-muaj-ditë"),
+        ({"goal-title": "A bank account", "goal-area": "economic", "goal-stage": "crisis", "goal-target_date": "soon"}, "Shkruaj datën si ditë, muaj dhe vit"),
     ],
 )
 def test_a_wrong_goal_gets_a_translated_message_and_changes_nothing(client, people, login_as, data, message):

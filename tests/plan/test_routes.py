@@ -110,7 +110,7 @@ def test_a_step_without_words_is_refused_and_the_date_is_kept(client, people, lo
 def test_a_wrong_date_gets_a_translated_message(client, people, login_as, course):
     login_as(people.lulja)
     html = client.post(f"/plan/goals/{course.id}/steps", data={"text": "Call", "due_date": "31/12"}).get_data(as_text=True)
-    assert "Shkruaj datën si vit-muaj-ditë" in html and len(db.session.get(Goal, course.id).steps) == 3
+    assert "Shkruaj datën si ditë, muaj dhe vit" in html and len(db.session.get(Goal, course.id).steps) == 3
 
 
 def test_a_date_years_ahead_is_refused(client, people, login_as, course, frozen):

@@ -124,4 +124,4 @@ def test_on_duty_hours_for_a_date_without_any_time_are_refused(client, people, l
     login_as(people.supervisor)
     response = client.post("/console/rota/exceptions", data={"exception-staff_id": people.besnik.id, "exception-on_date": "2027-01-12", "exception-kind": "on"})
     assert response.status_code == 400
-    assert "Shkruaj orët e kujdestarisë, për shembull 08:00 deri 16:00." in response.get_data(as_text=True)
+    assert "Shkruaj orët e kujdestarisë, për shembull nga 08:00 deri në 16:00." in response.get_data(as_text=True)

@@ -16,6 +16,15 @@ def test_every_column_about_her_is_told_or_is_bookkeeping(app):
     assert not missing, f"add to pwa/settings/kept.py: {missing}"
 
 
+def test_every_table_that_leads_to_her_is_told(app):
+    """A new table with a key to her (or to her plan, her requests...) cannot be left out of the page."""
+    tables = db.metadata.tables
+    hers = {"survivor"}
+    while grown := {name for name, table in tables.items() if name not in hers and any(fk.column.table.name in hers for fk in table.foreign_keys)}:
+        hers |= grown
+    assert hers == set(HER_TABLES)
+
+
 def test_every_named_column_exists(app):
     for name in {column for kept in KEPT for column in kept.columns} | NOT_TOLD:
         table, column = name.split(".")

@@ -27,8 +27,17 @@ import { loadDirectory } from "./directory.js";
   }
 
   // Tirana, until the services are known.
-  var map = window.L.map(element, { attributionControl: true }).setView([41.3275, 19.8189], 8);
+  // Leaflet's own control texts are English; the page gives them in the person's language.
+  var map = window.L.map(element, { attributionControl: true, zoomControl: false }).setView([41.3275, 19.8189], 8);
+  window.L.control.zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut }).addTo(map);
   map.attributionControl.setPrefix(false);
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) {
+      close.setAttribute("aria-label", element.dataset.closePopup);
+      close.title = element.dataset.closePopup;
+    }
+  });
   var attribution = '<a href="' + escape(element.dataset.attributionUrl) + '">' + escape(element.dataset.attribution) + "</a>";
   var tiles = window.L.tileLayer(element.dataset.tileUrl, { maxZoom: 18, attribution: attribution });
   tiles.on("tileerror", function () { say(element.dataset.noTiles); });
