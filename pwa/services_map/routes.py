@@ -10,6 +10,7 @@ from babel import Locale
 from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..clock import now
 from ..extensions import csrf, db, limiter
@@ -80,10 +81,36 @@ def _not_modified(tag: str):
     return response
 
 
+# Rendered lists kept per process: public content only, so one copy serves everyone it fits.
+_KEPT_LISTS = 512
+
+
+def _list_main() -> Markup:
+    """The list page's content, rendered once per directory version, viewer's organisation, language, filters and minute.
+
+    Nothing on it is about the person looking (filters, services, "open now"); the minute is
+    in the key because "open now" changes with it.
+    """
+    version = services.directory_version(db.session)
+    if version is None:
+        return Markup(render_template("services_map/_list_main.html", **_filtered()))
+    key = (
+        version, viewer_organisation(), page_language(), request.script_root,
+        tuple(sorted(request.args.items(multi=True))), now().strftime("%Y%m%d%H%M"),
+    )
+    kept = current_app.extensions.setdefault("dera_directory_lists", {})
+    main = kept.get(key)
+    if main is None:
+        if len(kept) >= _KEPT_LISTS:
+            kept.clear()
+        kept[key] = main = Markup(render_template("services_map/_list_main.html", **_filtered()))
+    return main
+
+
 @bp.get("/services")
 def list_services():
     """The directory: filter by what I need and by town, search by a word, sort near me on the phone."""
-    return render_template("services_map/list.html", **_filtered())
+    return render_template("services_map/list.html", main=_list_main())
 
 
 @bp.get("/services/map")

@@ -135,3 +135,15 @@ def test_a_directory_written_before_any_version_is_read_each_time(app, people):
     db.session.get(DirectoryService, copy[0].id).name = "Qendra e re"
     db.session.commit()
     assert [s.name for s in services.shown_directory(db.session)[1]] == ["Qendra e re"]
+
+
+def test_the_rendered_list_is_kept_per_language_and_filter(client, people):
+    factories.directory_service("Qendra Drita", areas=("legal",), keeper_id=people.org.id)
+    factories.directory_service("Zyra e punës", areas=("economic",), keeper_id=people.org.id)
+    albanian = client.get("/services").get_data(as_text=True)
+    client.post("/language", data={"locale": "en", "next": "/services"})
+    english = client.get("/services").get_data(as_text=True)
+    assert "<h1>Shërbimet</h1>" in albanian and "<h1>Services</h1>" in english
+    only_work = client.get("/services?area=economic").get_data(as_text=True)
+    assert "Zyra e punës" in only_work and "Qendra Drita" not in only_work
+    assert "Qendra Drita" in client.get("/services").get_data(as_text=True)
