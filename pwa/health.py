@@ -66,13 +66,18 @@ def healthz():
         return jsonify(status="unavailable", database="unreachable"), 503
     at = now()
     schema = _schema()
-    worker, age = _worker(at)
+    try:
+        worker, age = _worker(at)
+        push_backlog = backlog(db.session, at)
+    except Exception:  # tables missing on a database not migrated yet: the schema says why
+        db.session.rollback()
+        worker, age, push_backlog = "unknown", None, None
     body = {
         "database": "ok",
         "schema": schema,
         "worker": worker,
         "worker_last_round_seconds_ago": age,
-        "push_backlog": backlog(db.session, at),
+        "push_backlog": push_backlog,
     }
     db.session.rollback()  # read only: end the transaction
     healthy = schema == "current" and worker == "running"

@@ -119,3 +119,10 @@ def test_healthz_reports_a_broken_database(tmp_path):
     app = create_app(app_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing-dir/none.sqlite"))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.json["status"] == "unavailable"
+
+
+def test_healthz_on_a_database_never_migrated_says_so(tmp_path):
+    app = create_app(app_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/empty.sqlite"))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["schema"] == "pending" and response.json["worker"] == "unknown"
