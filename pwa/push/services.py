@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, insert, select, update
-from sqlalchemy.orm import joinedload
 
-from ..jobs import BATCH, LEASE, claim, renew
+from ..jobs import BATCH, LEASE, claim_rows, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
 
@@ -113,19 +112,28 @@ class _Outgoing:
     attempts: int
 
 
-def _outgoing(message: PushMessage, now: datetime) -> _Outgoing | None:
-    """The message ready to send at ``now``, or None when it has expired."""
-    ttl = message.ttl
-    if message.expires_at is not None:
-        left = int((message.expires_at - now).total_seconds())
+def _subscription_column(column):
+    return select(column).where(PushSubscription.id == PushMessage.subscription_id).scalar_subquery()
+
+
+# What a send needs, handed back by the claim itself (the subscription's keys as subqueries).
+_CLAIM_RETURNS = (
+    PushMessage.subscription_id, PushMessage.payload, PushMessage.ttl, PushMessage.urgency, PushMessage.topic,
+    PushMessage.attempts, PushMessage.expires_at, _subscription_column(PushSubscription.endpoint),
+    _subscription_column(PushSubscription.p256dh), _subscription_column(PushSubscription.auth),
+)
+
+
+def _outgoing(row, now: datetime) -> _Outgoing | None:
+    """The claimed message ready to send at ``now``, or None when it has expired."""
+    message_id, subscription_id, payload, ttl, urgency, topic, attempts, expires_at, endpoint, p256dh, auth = row
+    if expires_at is not None:
+        left = int((expires_at - now).total_seconds())
         if left <= 0:
             return None
         ttl = min(ttl, left)
-    subscription = message.subscription
-    return _Outgoing(
-        message.id, subscription.id, subscription.info(), sender.with_id(message.payload, message.id), ttl, message.urgency,
-        message.topic or f"m{message.id}", message.attempts,
-    )
+    info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
+    return _Outgoing(message_id, subscription_id, info, sender.with_id(payload, message_id), ttl, urgency, topic or f"m{message_id}", attempts)
 
 
 def _settle(session, message_ids, **values) -> None:
@@ -188,12 +196,14 @@ def deliver_due_messages(
 ) -> dict[str, int]:
     """Send the queued messages that are due; safe to run in several processes at once.
 
-    Messages are claimed in small batches and sent from a few threads; the next
-    batch is claimed as soon as fewer sends than threads are out, so the threads
-    never wait on the database. What the push services answer is committed as it
-    comes, and the claims still out are renewed every third of the lease, so no
-    other worker takes them over while this one lives. Claiming stops when a
-    batch comes back short or after ``budget`` seconds.
+    Messages are claimed in small batches, each in one statement that returns what
+    the sends need, and sent from a few threads; the next batch is claimed as soon
+    as fewer sends than threads are out, so the threads never wait on the database.
+    What the push services answered so far is written in the same transaction as
+    the next claim (one commit per batch), and at least every ``RECORD_EVERY``
+    seconds; the claims still out are renewed every third of the lease, so no
+    other worker takes them over while this one lives. Claiming stops when a batch
+    comes back short or after ``budget`` seconds.
     """
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
@@ -201,21 +211,28 @@ def deliver_due_messages(
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
     send = _safe(send)
     renew_every = (lease / 3).total_seconds()
-    started = renewed = time.monotonic()
+    started = renewed = written = time.monotonic()
     out: dict = {}  # future -> (message, the claim's token)
     answered: list = []  # (message, result) not yet written
-    more, written = True, time.monotonic()
+    more = True
+    session.commit()  # start from a fresh transaction, holding no read lock
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
         while True:
-            if more and len(out) < threads:
-                batch = claim(session, PushMessage, due, now, limit, lease, options=[joinedload(PushMessage.subscription)])
-                more = len(batch) == limit and time.monotonic() - started < budget
-                ready = [(message.id, message.claimed_by, _outgoing(message, now)) for message in batch]
-                expired = [message_id for message_id, _, item in ready if item is None]
+            claiming = more and len(out) < threads
+            if answered and (claiming or not out or time.monotonic() - written >= RECORD_EVERY):
+                _record(session, answered, now, counts)
+                answered, written = [], time.monotonic()
+                if not claiming:
+                    session.commit()
+            if claiming:
+                token, rows = claim_rows(session, PushMessage, due, now, limit, lease, _CLAIM_RETURNS)
+                more = len(rows) == limit and time.monotonic() - started < budget
+                ready = [(row[0], _outgoing(row, now)) for row in rows]
+                expired = [message_id for message_id, item in ready if item is None]
                 _settle(session, expired, status="expired")
                 counts["expired"] += len(expired)
-                session.commit()
-                for _, token, item in ready:
+                session.commit()  # the claim, and the answers written with it
+                for _, item in ready:
                     if item is not None:
                         future = pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic)
                         out[future] = (item, token)
@@ -224,14 +241,8 @@ def deliver_due_messages(
             if not out and not answered:
                 break
             if out:
-                done, _ = wait(out, timeout=renew_every, return_when=FIRST_COMPLETED)
+                done, _ = wait(out, timeout=min(renew_every, RECORD_EVERY), return_when=FIRST_COMPLETED)
                 answered += [(out.pop(future)[0], future.result()) for future in done]
-            # What was sent is recorded within a moment (a crash then sends little again), a
-            # handful of answers per transaction so that workers do not queue for the write lock.
-            if answered and (not out or len(answered) >= threads or time.monotonic() - written >= RECORD_EVERY):
-                _record(session, answered, now, counts)
-                session.commit()
-                answered, written = [], time.monotonic()
             if out and time.monotonic() - renewed >= renew_every:
                 renew(session, PushMessage, {token for _, token in out.values()}, now + timedelta(seconds=time.monotonic() - started))
                 renewed = time.monotonic()
