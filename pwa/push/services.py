@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+import queue
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -178,15 +179,16 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
             )
 
 
-def _safe(send):
-    """``send``, with an unexpected error (a malformed key, say) turned into a failure."""
-    def call(*args, **kwargs):
+def _safe(send, answers: queue.SimpleQueue):
+    """``send`` for one message, its answer put in ``answers``; an unexpected error (a malformed key, say) is a failure."""
+    def call(item: _Outgoing, vapid, subject: str) -> None:
         try:
-            return send(*args, **kwargs)
+            result = send(item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic)
         except Exception as error:  # one broken subscription must not stop the batch
             # The error's type only: its text may carry the endpoint, a secret of her browser.
             log.error("push send failed: %s", type(error).__name__)
-            return sender.Result(sender.Outcome.FAILED)
+            result = sender.Result(sender.Outcome.FAILED)
+        answers.put((item, result))
     return call
 
 
@@ -209,10 +211,11 @@ def deliver_due_messages(
     if vapid is None:
         return counts
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
-    send = _safe(send)
+    answers: queue.SimpleQueue = queue.SimpleQueue()
+    send = _safe(send, answers)
     renew_every = (lease / 3).total_seconds()
     started = renewed = written = time.monotonic()
-    out: dict = {}  # future -> (message, the claim's token)
+    out: dict[int, str] = {}  # message id -> the claim's token, for the sends not answered yet
     answered: list = []  # (message, result) not yet written
     more = True
     session.commit()  # start from a fresh transaction, holding no read lock
@@ -232,19 +235,28 @@ def deliver_due_messages(
                 _settle(session, expired, status="expired")
                 counts["expired"] += len(expired)
                 session.commit()  # the claim, and the answers written with it
-                for _, item in ready:
+                for message_id, item in ready:
                     if item is not None:
-                        future = pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic)
-                        out[future] = (item, token)
+                        out[message_id] = token
+                        pool.submit(send, item, vapid, subject)
                 if more and len(out) < threads:
                     continue
             if not out and not answered:
                 break
             if out:
-                done, _ = wait(out, timeout=min(renew_every, RECORD_EVERY), return_when=FIRST_COMPLETED)
-                answered += [(out.pop(future)[0], future.result()) for future in done]
+                # Every answer that came meanwhile, waiting for the first only when none has.
+                fresh = []
+                try:
+                    fresh.append(answers.get(timeout=min(renew_every, RECORD_EVERY)))
+                    while True:
+                        fresh.append(answers.get_nowait())
+                except queue.Empty:
+                    pass
+                for item, _ in fresh:
+                    del out[item.id]
+                answered += fresh
             if out and time.monotonic() - renewed >= renew_every:
-                renew(session, PushMessage, {token for _, token in out.values()}, now + timedelta(seconds=time.monotonic() - started))
+                renew(session, PushMessage, set(out.values()), now + timedelta(seconds=time.monotonic() - started))
                 renewed = time.monotonic()
     return counts
 
