@@ -334,7 +334,8 @@ def send_due_reminders(
     """Claim the reminders that are due and queue their neutral push; safe in several workers at once.
 
     Each batch is claimed in one statement, loaded with what it needs in one more,
-    decided, queued and committed once; full batches follow one another at once, for up to ``budget`` seconds.
+    decided, queued and committed once; full batches follow one another at once, for up to ``budget``
+    seconds, and then ``more`` is counted (more is due).
     """
     counts = {"sent": 0, "skipped": 0, "failed": 0}
     due = and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
@@ -346,7 +347,10 @@ def send_due_reminders(
             for name, value in _dispatch_batch(session, token, _load(session, rows, now), now, default_locale).items():
                 counts[name] += value
         session.commit()
-        if len(rows) < limit or monotonic() - started > budget:
+        if len(rows) < limit:
+            break
+        if monotonic() - started >= budget:
+            counts["more"] = 1  # the worker's next round starts at once
             break
     return counts
 

@@ -205,7 +205,7 @@ def deliver_due_messages(
     the next claim (one commit per batch), and at least every ``RECORD_EVERY``
     seconds; the claims still out are renewed every third of the lease, so no
     other worker takes them over while this one lives. Claiming stops when a batch
-    comes back short or after ``budget`` seconds.
+    comes back short, or after ``budget`` seconds with ``more`` counted (more is due).
     """
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
@@ -229,7 +229,9 @@ def deliver_due_messages(
                     session.commit()
             if claiming:
                 token, rows = claim_rows(session, PushMessage, due, now, limit, lease, _CLAIM_RETURNS)
-                more = len(rows) == limit and time.monotonic() - started < budget
+                more = len(rows) == limit
+                if more and time.monotonic() - started >= budget:
+                    more, counts["more"] = False, 1  # the worker's next round starts at once
                 ready = [(row[0], _outgoing(row, now)) for row in rows]
                 expired = [message_id for message_id, item in ready if item is None]
                 _settle(session, expired, status="expired")

@@ -113,3 +113,14 @@ def test_without_a_vapid_key_nothing_is_sent_and_nothing_is_lost(app, people, su
     app.config["VAPID_PRIVATE_KEY_FILE"] = "/nonexistent/vapid.pem"
     run_once()
     assert db.session.scalar(select(PushMessage.status)) == "queued"
+
+
+def test_a_delivery_that_runs_out_of_time_with_more_due_says_so(app, people, subscribed):
+    for n in range(5):
+        services.queue_notification(db.session, people.lulja, {"n": n}, utcnow())
+    db.session.commit()
+    vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
+    counts = services.deliver_due_messages(db.session, utcnow(), vapid, "mailto:test@dera.invalid", limit=2, budget=0)
+    assert counts["sent"] == 2 and counts["more"] == 1
+    counts = services.deliver_due_messages(db.session, utcnow(), vapid, "mailto:test@dera.invalid", limit=20, budget=0)
+    assert counts["sent"] == 3 and "more" not in counts
