@@ -11,7 +11,9 @@
 3. kills the server with SIGKILL while the burst is in flight, starts it again,
    and sends every request that was not acknowledged again, with the same key,
    as the phone's queue would;
-4. checks the database: every acknowledged request is there exactly once, with
+4. sends as many fresh requests again, uninterrupted, and times them against a
+   bare Flask hello served by the same gunicorn from as many threads (the ratio);
+5. checks the database: every acknowledged request is there exactly once, with
    the id the server acknowledged, and there is one request per key, no more.
 
 Exit status 0 when all holds. A server named by ``DATABASE_URL`` keeps what it
@@ -43,6 +45,7 @@ class Outcome:
     acknowledged: dict[str, set[int]] = field(default_factory=dict)
     unacknowledged: list[tuple[str, str]] = field(default_factory=list)
     answered: int = 0
+    calm_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -168,7 +171,23 @@ def _burst_and_restart(server: Server, enrolment: str, keys: int, repeats: int, 
     replays += [(key, "form") for key in list(outcome.acknowledged)[:10]]
     fire(phone, replays, workers, outcome)
 
+    # The pace of help requests nobody interrupts, with fresh keys (also checked below).
+    calm = plan(keys, 1)
+    submissions += calm
+    started = time.monotonic()
+    fire(phone, calm, workers, outcome)
+    outcome.calm_seconds = time.monotonic() - started
     return outcome, submissions, pending
+
+
+def hello_seconds(env: dict, count: int, workers: int) -> float:
+    """Seconds for ``count`` requests to a bare Flask hello under the same gunicorn, from as many threads: the baseline."""
+    with Server(env, app="bench.hello:app", ready="/") as hello:
+        http = requests.Session()
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda _: http.get(hello.url + "/", timeout=30).raise_for_status(), range(count)))
+        return time.monotonic() - started
 
 
 def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0.4, database_url: str | None = None, quiet: bool = False) -> bool:
@@ -184,6 +203,9 @@ def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0
             server.kill()
         problems = check(url, outcome, {key for key, _via in submissions})
         say(f"after the restart: {len(pending)} keys sent again; {len(outcome.acknowledged)} keys acknowledged in all")
+        floor = hello_seconds(env, keys, workers)
+        say(f"help requests uninterrupted: {keys / outcome.calm_seconds:.0f} per second; a bare Flask hello: {keys / floor:.0f} per second;"
+            f" ratio {floor / outcome.calm_seconds:.2f}")
         for problem in problems:
             say("PROBLEM:", problem)
         say("every acknowledged request is stored exactly once" if not problems else f"{len(problems)} problems")
