@@ -41,13 +41,7 @@ def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lea
     token = secrets.token_hex(10)
     free = claimable(model, condition, now, lease)
     picked = select(model.id).where(free).order_by(model.id).limit(limit).with_for_update(skip_locked=True).cte("picked")
-    statement = (
-        update(model)
-        .where(model.id.in_(select(picked.c.id)), free)
-        .values(claimed_by=token, claimed_at=now)
-        .returning(model.id, *returning)
-        .execution_options(synchronize_session=False)
-    )
+    statement = update(model.__table__).where(model.id.in_(select(picked.c.id)), free).values(claimed_by=token, claimed_at=now).returning(model.id, *returning)
     return token, sorted(session.execute(statement).all(), key=lambda row: row[0])
 
 

@@ -215,11 +215,10 @@ def _finish(session, reminder_ids, token: str, status: str, now: datetime) -> se
     if not reminder_ids:
         return set()
     rows = session.execute(
-        update(AppointmentReminder)
+        update(AppointmentReminder.__table__)
         .where(AppointmentReminder.id.in_(reminder_ids), AppointmentReminder.claimed_by == token)
         .values(status=status, handled_at=now, claimed_by=None, claimed_at=None)
         .returning(AppointmentReminder.id)
-        .execution_options(synchronize_session=False)
     )
     return set(rows.scalars())
 

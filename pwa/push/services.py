@@ -96,7 +96,7 @@ def outbox_rows(subscriptions, payload: dict, now: datetime, ttl: int = 3600, ur
 def queue_rows(session, rows: list[dict]) -> None:
     """Put many outbox rows in at once (one statement), in the caller's transaction."""
     if rows:
-        session.execute(insert(PushMessage), rows)
+        session.execute(insert(PushMessage.__table__), rows)  # the table, not the entity: no per-row ORM work
 
 
 @dataclass(frozen=True)
@@ -139,10 +139,7 @@ def _outgoing(row, now: datetime) -> _Outgoing | None:
 
 def _settle(session, message_ids, **values) -> None:
     if message_ids:
-        session.execute(
-            update(PushMessage).where(PushMessage.id.in_(message_ids))
-            .values(claimed_by=None, claimed_at=None, **values).execution_options(synchronize_session=False)
-        )
+        session.execute(update(PushMessage.__table__).where(PushMessage.id.in_(message_ids)).values(claimed_by=None, claimed_at=None, **values))
 
 
 def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: datetime, counts: dict[str, int]) -> None:
@@ -153,8 +150,8 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
             ids = [item.id for item, result in sent if result.status_code == code]
             _settle(session, ids, status="sent", sent_at=now, attempts=PushMessage.attempts + 1, last_status_code=code)
         session.execute(
-            update(PushSubscription).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
-            .values(last_sent_at=now, problem=None, problem_at=None).execution_options(synchronize_session=False)
+            update(PushSubscription.__table__).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
+            .values(last_sent_at=now, problem=None, problem_at=None)
         )
     for item, result in results:
         counts[result.outcome.value] += 1
@@ -181,9 +178,9 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
 
 def _safe(send, answers: queue.SimpleQueue):
     """``send`` for one message, its answer put in ``answers``; an unexpected error (a malformed key, say) is a failure."""
-    def call(item: _Outgoing, vapid, subject: str) -> None:
+    def call(item: _Outgoing, vapid: sender.VapidHeaders) -> None:
         try:
-            result = send(item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic)
+            result = send(item.info, item.data, vapid, item.ttl, item.urgency, topic=item.topic)
         except Exception as error:  # one broken subscription must not stop the batch
             # The error's type only: its text may carry the endpoint, a secret of her browser.
             log.error("push send failed: %s", type(error).__name__)
@@ -212,7 +209,7 @@ def deliver_due_messages(
         return counts
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
     answers: queue.SimpleQueue = queue.SimpleQueue()
-    send = _safe(send, answers)
+    send, signed = _safe(send, answers), sender.VapidHeaders(vapid, subject)
     renew_every = (lease / 3).total_seconds()
     started = renewed = written = time.monotonic()
     out: dict[int, str] = {}  # message id -> the claim's token, for the sends not answered yet
@@ -240,7 +237,7 @@ def deliver_due_messages(
                 for message_id, item in ready:
                     if item is not None:
                         out[message_id] = token
-                        pool.submit(send, item, vapid, subject)
+                        pool.submit(send, item, signed)
                 if more and len(out) < threads:
                     continue
             if not out and not answered:
