@@ -379,7 +379,7 @@ def run(count: int, phones_count: int, database_url: str | None, say=print) -> d
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=1000, help="reminders per run (default 1000)")
+    parser.add_argument("--count", type=int, default=2000, help="reminders per run (default 2000)")
     parser.add_argument("--phones", type=int, default=50, help="people (each with one subscribed phone)")
     parser.add_argument("--quick", action="store_true", help="a short run (100 reminders to 10 phones) to check that it works")
     args = parser.parse_args(argv)
