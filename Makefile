@@ -2,8 +2,8 @@
 #   make run    install, migrate, load demo data into an empty database, serve
 #   make test   install (system packages too) and run the whole test suite,
 #               on SQLite and then on a throwaway PostgreSQL server
-# Also: make test-browser, make test-postgres, make translations, make bench, make bench-help,
-#       make bench-pages, make bench-growth, make bench-startup, make bench-reminders.
+# Also: make test-browser, make test-postgres, make translations, make bench (every benchmark), make bench-weight,
+#       make bench-help, make bench-pages, make bench-growth, make bench-startup, make bench-reminders, make lighthouse.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -19,8 +19,8 @@ PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 # Babel knows gettext, ngettext and pgettext; these are the lazy ones the code imports under short names.
 EXTRACT_KEYWORDS = -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2
 
-.PHONY: bench-wire run test test-browser test-postgres install venv catalogs translations \
-	bench bench-help bench-pages bench-growth bench-startup bench-reminders lighthouse system-packages
+.PHONY: run test test-browser test-postgres install venv catalogs translations \
+	bench bench-weight bench-wire bench-help bench-pages bench-growth bench-startup bench-reminders lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
 
@@ -120,15 +120,29 @@ test-hostile: system-packages $(STAMP) catalogs
 	@$(PYTEST) tests/app/test_hostile_input.py --hypothesis-profile=long
 
 # --- benchmarks -------------------------------------------------------------
+# Each runs on a scratch database of its own (SQLite in a temporary folder, or a new database on the
+# PostgreSQL server named by DATABASE_URL), removed afterwards, even after a failure or Ctrl-C, and
+# prints its figures as ratios to a baseline measured in the same run. ARGS=--quick for a short run.
+
+BENCHES = bench-weight bench-wire bench-startup bench-growth bench-pages bench-help bench-reminders lighthouse
+
+# Every benchmark, one after the other; make fails if one does.
+bench: $(STAMP) catalogs
+	@status=0; \
+	for target in $(BENCHES); do \
+		echo "--- make $$target"; \
+		$(MAKE) --no-print-directory $$target || status=1; \
+	done; \
+	exit $$status
 
 # Page weight against its budgets and response times against /healthz, measured in one run.
-bench: $(STAMP) catalogs
-	$(PY) -m bench
+bench-weight: $(STAMP) catalogs
+	$(PY) -m bench $(ARGS)
 
 # Help requests under fire: a concurrent burst with repeated keys, the server SIGKILLed mid-burst
 # and restarted; checks every acknowledged request is stored exactly once (DATABASE_URL for PostgreSQL).
 bench-help: $(STAMP) catalogs
-	$(PY) -m bench.help_burst
+	$(PY) -m bench.help_burst $(ARGS)
 
 # Pages under load (wrk against gunicorn), beside a bare Flask hello served the same way.
 # DATABASE_URL=postgresql://... measures on PostgreSQL; ARGS=--url=https://... a running deployment.
@@ -147,12 +161,13 @@ bench-wire: $(STAMP) catalogs
 
 # What one app process costs before it serves, against a bare Flask app.
 bench-startup: $(STAMP) catalogs
-	$(PY) -m bench.startup
-# Reminders dispatched by 1 and 2 worker processes against a bare pywebpush loop, to a local push
-# service, in one run; duplicates and misses counted (DATABASE_URL for PostgreSQL; it keeps its data).
+	$(PY) -m bench.startup $(ARGS)
+
+# Reminders dispatched by 1 and 2 worker processes against a bare pywebpush loop in as many processes,
+# to a local push service, in one run; duplicates and misses counted.
 bench-reminders: $(STAMP) catalogs
-	$(PY) -m bench.reminders
+	$(PY) -m bench.reminders $(ARGS)
 
 # Lighthouse (npm, into bench/node_modules) on the survivor pages, with Debian's Chromium.
 lighthouse: system-packages $(STAMP) catalogs
-	$(PY) -m bench lighthouse
+	$(PY) -m bench lighthouse $(ARGS)

@@ -4,7 +4,8 @@ Every figure is printed next to a baseline measured in the same run, so the
 numbers compare across machines: page weight against its budget, response
 time against the cheapest request the app serves (``/healthz``).
 
-By default the app runs in-process on a fresh SQLite database. With ``--url``
+By default the app runs in-process on a scratch database, removed afterwards: SQLite in a
+temporary folder, or a new database on the PostgreSQL server named by ``DATABASE_URL``. With ``--url``
 the same figures are measured over HTTP against a running Dera, e.g. the
 deployment of docs/deploy.md (nginx, gunicorn, PostgreSQL, Redis)::
 
@@ -15,11 +16,10 @@ deployment of docs/deploy.md (nginx, gunicorn, PostgreSQL, Redis)::
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 BENCH_PIN = "246810"
 
@@ -55,17 +55,17 @@ def _deployment_with_people(url: str, staff: str, enrol: str):
     return None, phone, office
 
 
-def _app_with_people(workdir: Path):
-    """An app on a fresh SQLite database with the demo people, and signed-in clients."""
+def _app_with_people(database_url: str, instance: str):
+    """An app on a scratch database (from ``serve.scratch_database``) with the demo people, and signed-in clients."""
     import os
 
-    os.environ["DERA_INSTANCE_PATH"] = str(workdir)
+    os.environ["DERA_INSTANCE_PATH"] = instance
     from pwa import create_app
     from pwa.auth import services as auth
     from pwa.extensions import db
     from pwa.models import Survivor, utcnow
 
-    app = create_app({"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         db.create_all()
         app.test_cli_runner().invoke(args=["demo"])
@@ -73,12 +73,22 @@ def _app_with_people(workdir: Path):
         code = auth.issue_enrolment_code(db.session, survivor, survivor.case_manager, utcnow(), 1)
         _, secret = auth.complete_enrolment(db.session, auth.find_enrolment(db.session, code, utcnow()), "Lulja", "246810", utcnow())
         db.session.commit()
+        db.session.remove()
     # Requests run outside the set-up's app context, each in its own, as in production.
     phone, office = app.test_client(), app.test_client()
     phone.set_cookie("dera_device", secret)
     assert phone.post("/unlock", data={"pin": "246810"}).status_code == 302
     assert office.post("/login", data={"username": "arta", "password": "arta-demo-2026"}).status_code == 302
     return app, phone, office
+
+
+def _close(app) -> None:
+    """Let go of the scratch database, so that it can be removed."""
+    from pwa.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def weight(app, phone, office) -> bool:
@@ -99,7 +109,8 @@ def speed(app, phone, office, rounds: int = 200) -> bool:
             start = time.perf_counter()
             response = client.get(path)
             times.append(time.perf_counter() - start)
-            assert response.status_code == 200, (path, response.status_code)
+            # /healthz answers 503 here (no worker runs): still the cheapest request, which is what it is for.
+            assert response.status_code == 200 or path == "/healthz" and response.status_code == 503, (path, response.status_code)
         times.sort()
         return times[len(times) // 2] * 1000
 
@@ -127,23 +138,31 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--staff", help="USERNAME:PASSWORD of a staff member (with --url)")
     parser.add_argument("--enrol", help="an unused enrolment link path, /enrol/CODE, of a test person (with --url)")
     parser.add_argument("--rounds", type=int, default=200, help="requests per page for the response times")
+    parser.add_argument("--quick", action="store_true", help="a short run (5 requests per page) to check that it works")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds = 5
     which = args.which or ["weight", "speed"]
     if not set(which) <= {"weight", "speed", "lighthouse"}:
         parser.error(f"unknown benchmark: {' '.join(which)}")
     if which == ["lighthouse"]:
         from .lighthouse import main as lighthouse
 
-        return lighthouse()
+        return lighthouse(quick=args.quick)
     run = {"weight": weight, "speed": lambda *people: speed(*people, rounds=args.rounds)}
     if args.url:
         if not (args.staff and args.enrol):
             parser.error("--url needs --staff and --enrol")
         people = _deployment_with_people(args.url, args.staff, args.enrol)
         return 0 if all([run[name](*people) for name in which]) else 1
-    with tempfile.TemporaryDirectory() as workdir:
-        people = _app_with_people(Path(workdir))
-        ok = all([run[name](*people) for name in which])
+    from .serve import scratch_database
+
+    with scratch_database(os.environ.get("DATABASE_URL")) as (database_url, instance):
+        people = _app_with_people(database_url, instance)
+        try:
+            ok = all([run[name](*people) for name in which])
+        finally:
+            _close(people[0])
     return 0 if ok else 1
 
 

@@ -153,7 +153,11 @@ def run(database_url: str | None, sizes=SIZES, check_ins=CHECK_INS, say=print) -
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="organisation sizes (people)")
+    parser.add_argument("--quick", action="store_true", help="a short run (5 and 10 people, 1 and 3 check-ins) to check that it works")
     args = parser.parse_args(argv)
+    if args.quick:
+        run(os.environ.get("DATABASE_URL"), (5, 10), (1, 3))
+        return 0
     run(os.environ.get("DATABASE_URL"), tuple(int(s) for s in args.sizes.split(",")))
     return 0
 

@@ -11,7 +11,9 @@
 3. kills the server with SIGKILL while the burst is in flight, starts it again,
    and sends every request that was not acknowledged again, with the same key,
    as the phone's queue would;
-4. checks the database: every acknowledged request is there exactly once, with
+4. sends as many fresh requests again, uninterrupted, and times them against a
+   bare Flask hello served by the same gunicorn from as many threads (the ratio);
+5. checks the database: every acknowledged request is there exactly once, with
    the id the server acknowledged, and there is one request per key, no more.
 
 Exit status 0 when all holds. A server named by ``DATABASE_URL`` keeps what it
@@ -43,6 +45,7 @@ class Outcome:
     acknowledged: dict[str, set[int]] = field(default_factory=dict)
     unacknowledged: list[tuple[str, str]] = field(default_factory=list)
     answered: int = 0
+    calm_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -91,9 +94,11 @@ def fire(phone: Phone, submissions, workers: int, outcome: Outcome | None = None
     outcome = outcome or Outcome()
     barrier = threading.Barrier(min(workers, len(submissions))) if start_together else None
 
-    def one(item):
-        key, via = item
-        if barrier is not None:
+    def one(numbered):
+        n, (key, via) = numbered
+        # The first submission of each thread waits for the others; later ones (fewer than the
+        # threads at the end) would wait for a party that never comes.
+        if barrier is not None and n < barrier.parties:
             try:
                 barrier.wait(timeout=30)
             except threading.BrokenBarrierError:
@@ -101,7 +106,7 @@ def fire(phone: Phone, submissions, workers: int, outcome: Outcome | None = None
         outcome.record(key, submit(phone, key, via), via)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(one, submissions))
+        list(pool.map(one, enumerate(submissions)))
     return outcome
 
 
@@ -166,7 +171,23 @@ def _burst_and_restart(server: Server, enrolment: str, keys: int, repeats: int, 
     replays += [(key, "form") for key in list(outcome.acknowledged)[:10]]
     fire(phone, replays, workers, outcome)
 
+    # The pace of help requests nobody interrupts, with fresh keys (also checked below).
+    calm = plan(keys, 1)
+    submissions += calm
+    started = time.monotonic()
+    fire(phone, calm, workers, outcome)
+    outcome.calm_seconds = time.monotonic() - started
     return outcome, submissions, pending
+
+
+def hello_seconds(env: dict, count: int, workers: int) -> float:
+    """Seconds for ``count`` requests to a bare Flask hello under the same gunicorn, from as many threads: the baseline."""
+    with Server(env, app="bench.hello:app", ready="/") as hello:
+        http = requests.Session()
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda _: http.get(hello.url + "/", timeout=30).raise_for_status(), range(count)))
+        return time.monotonic() - started
 
 
 def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0.4, database_url: str | None = None, quiet: bool = False) -> bool:
@@ -182,6 +203,9 @@ def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0
             server.kill()
         problems = check(url, outcome, {key for key, _via in submissions})
         say(f"after the restart: {len(pending)} keys sent again; {len(outcome.acknowledged)} keys acknowledged in all")
+        floor = hello_seconds(env, keys, workers)
+        say(f"help requests uninterrupted: {keys / outcome.calm_seconds:.0f} per second; a bare Flask hello: {keys / floor:.0f} per second;"
+            f" ratio {floor / outcome.calm_seconds:.2f}")
         for problem in problems:
             say("PROBLEM:", problem)
         say("every acknowledged request is stored exactly once" if not problems else f"{len(problems)} problems")
@@ -194,7 +218,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeats", type=int, default=4, help="times each key is sent")
     parser.add_argument("--workers", type=int, default=32, help="concurrent threads")
     parser.add_argument("--kill-at", type=float, default=0.4, help="SIGKILL the server after this share of the burst")
+    parser.add_argument("--quick", action="store_true", help="a short run (10 keys, twice each, 4 threads) to check that it works")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.keys, args.repeats, args.workers = 10, 2, 4
     ok = run(args.keys, args.repeats, args.workers, args.kill_at, os.environ.get("DATABASE_URL"))
     return 0 if ok else 1
 

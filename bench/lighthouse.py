@@ -33,14 +33,14 @@ def _lighthouse_cli() -> Path:
     return cli
 
 
-def _serve(workdir: Path):
+def _serve(database_url: str, instance: str):
     from . import __main__ as bench
 
-    app, phone, _office = bench._app_with_people(workdir)
+    app, phone, _office = bench._app_with_people(database_url, instance)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     cookies = "; ".join(f"{c.key}={c.value}" for c in phone._cookies.values())
-    return server, f"http://127.0.0.1:{server.server_port}", cookies
+    return app, server, f"http://127.0.0.1:{server.server_port}", cookies
 
 
 def audit(url: str, cookies: str, out: Path) -> dict:
@@ -61,24 +61,30 @@ def audit(url: str, cookies: str, out: Path) -> dict:
     return json.loads(out.read_text())
 
 
-def main() -> int:
+def main(quick: bool = False) -> int:
+    """Audit the survivor pages (only Today with ``quick``) on a scratch database, removed afterwards."""
     import logging
+
+    from . import __main__ as bench
+    from .serve import scratch_database
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if not shutil.which("node"):
         print("Lighthouse needs Node.js (node) on the PATH.")
         return 1
     results = {}
-    with tempfile.TemporaryDirectory() as workdir:
-        server, base, cookies = _serve(Path(workdir))
+    pages = dict(list(SURVIVOR_PAGES.items())[:1]) if quick else SURVIVOR_PAGES
+    with tempfile.TemporaryDirectory() as workdir, scratch_database(os.environ.get("DATABASE_URL")) as (database_url, instance):
+        app, server, base, cookies = _serve(database_url, instance)
         try:
-            for name, path in SURVIVOR_PAGES.items():
+            for name, path in pages.items():
                 report = audit(base + path, cookies, Path(workdir) / f"{name}.json")
                 scores = {c: report["categories"][c]["score"] for c in CATEGORIES}
                 pwa = {a: report["audits"][a]["score"] for a in PWA_AUDITS if a in report["audits"]}
                 results[name] = {"scores": scores, "pwa": pwa}
         finally:
             server.shutdown()
+            bench._close(app)
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "lighthouse.json").write_text(json.dumps(results, indent=2))
     print("| page | performance | accessibility | best practices | installable | PWA checks passed |")

@@ -91,7 +91,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers for Dera and for hello")
     parser.add_argument("--url", help="measure a running Dera (its demo accounts) instead of starting one")
     parser.add_argument("--supervisor-key", default="", help="with --url: the demo supervisor's authenticator key, as the demo printed it")
+    parser.add_argument("--quick", action="store_true", help="a short run (1 connection, 1 second each) to check that it works")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.connections, args.seconds = "1", 1
     import os
 
     keys = f"drita ... set up with the key {args.supervisor_key}" if args.supervisor_key else ""

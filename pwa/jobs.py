@@ -1,11 +1,12 @@
 """Claiming work safely when several worker processes run at once.
 
 A claim writes a random token into ``claimed_by`` and the time into
-``claimed_at``. The ids are selected first and then exactly those rows are
-updated, so a claim never takes more than it asked for: on PostgreSQL the
-select holds them with ``FOR UPDATE SKIP LOCKED`` (workers never wait on each
-other); on SQLite the update repeats the claimable condition, so of two workers
-that picked the same id only the first gets it.
+``claimed_at`` in one ``UPDATE ... RETURNING`` statement, which also hands back
+what the work needs. The rows are picked in a common table expression, so a
+claim never takes more than it asked for: on PostgreSQL the pick holds them
+with ``FOR UPDATE SKIP LOCKED`` (workers never wait on each other, and the
+expression runs once); on SQLite the statement runs under the database's one
+write lock, and the update repeats the claimable condition besides.
 
 Claims are small and short-lived: a worker renews its claim (``renew``) while
 it works through a batch, and a claim not renewed for ``LEASE`` belongs to a
@@ -31,22 +32,26 @@ def claimable(model, condition, now: datetime, lease: timedelta = LEASE):
     return and_(condition, or_(model.claimed_at.is_(None), model.claimed_at < now - lease))
 
 
+def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lease: timedelta = LEASE, returning=()) -> tuple[str, list]:
+    """Claim up to ``limit`` rows of ``model`` matching ``condition`` in one statement, in the caller's transaction.
+
+    Returns the claim's token and, ordered by id, the claimed rows' ``id`` with ``returning``
+    (columns of ``model`` or scalar subqueries correlated to it: what the work needs).
+    """
+    token = secrets.token_hex(10)
+    free = claimable(model, condition, now, lease)
+    picked = select(model.id).where(free).order_by(model.id).limit(limit).with_for_update(skip_locked=True).cte("picked")
+    statement = update(model.__table__).where(model.id.in_(select(picked.c.id)), free).values(claimed_by=token, claimed_at=now).returning(model.id, *returning)
+    return token, sorted(session.execute(statement).all(), key=lambda row: row[0])
+
+
 def claim(session, model, condition, now: datetime, limit: int = BATCH, lease: timedelta = LEASE, options=()) -> list:
     """Claim up to ``limit`` rows of ``model`` matching ``condition``; return them, loaded with ``options``."""
     session.commit()  # start from a fresh transaction, holding no read lock
-    token = secrets.token_hex(10)
-    free = claimable(model, condition, now, lease)
-    ids = list(session.scalars(select(model.id).where(free).order_by(model.id).limit(limit).with_for_update(skip_locked=True)))
-    if not ids:
-        session.commit()
-        return []
-    session.execute(
-        update(model)
-        .where(model.id.in_(ids), free)
-        .values(claimed_by=token, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    token, rows = claim_rows(session, model, condition, now, limit, lease)
     session.commit()
+    if not rows:
+        return []
     query = select(model).where(model.claimed_by == token).order_by(model.id).options(*options)
     return list(session.scalars(query).unique())
 

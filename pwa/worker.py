@@ -1,9 +1,11 @@
 """The worker: ``flask --app pwa worker`` runs the background tasks in a loop.
 
 Every task is safe to run in several worker processes at once (see
-``pwa/jobs.py``). Features add their task to ``TASKS``. After each round the
-worker records a heartbeat (``/healthz`` reads it) and logs one line of counts:
-never an address, a message body or a note.
+``pwa/jobs.py``). Features add their task to ``TASKS``. A round in which a
+task stopped with more still due is followed by the next at once; otherwise
+the worker waits its interval. After each round the worker records a heartbeat
+(``/healthz`` reads it) and logs one line of counts: never an address, a
+message body or a note.
 """
 from __future__ import annotations
 
@@ -125,6 +127,11 @@ def run_round(name: str, interval: float) -> dict[str, dict]:
     return results
 
 
+def pause(results: dict[str, dict], interval: float) -> float:
+    """Seconds to wait before the next round: none while a task stopped with more due (a full batch at its time budget)."""
+    return 0 if any(counts.get("more") for counts in results.values()) else interval
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every task once and stop (for cron or tests).")
 @click.option("--interval", default=None, type=float, help="Seconds between rounds (default: DERA_WORKER_INTERVAL, 15).")
@@ -140,4 +147,4 @@ def worker_command(once: bool, interval: float | None) -> None:
         if once:
             click.echo(" ".join(f"{task}={counts}" for task, counts in results.items()))
             return
-        time.sleep(interval)
+        time.sleep(pause(results, interval))

@@ -7,17 +7,18 @@ before, by default), made again whenever the time or the offsets change.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import and_, bindparam, delete, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy.orm import aliased
 
 from ..access import visible_survivors
 from ..i18n import WEEKDAY, format_date, format_time
-from ..jobs import LEASE, claim
+from ..jobs import LEASE, claim_rows
 from ..models import Appointment, AppointmentReminder, Organisation, PushSubscription, Staff, Survivor
 from ..push.services import ROUND_SECONDS, outbox_rows, queue_notification, queue_rows
 
@@ -205,29 +206,9 @@ def reminder_text(starts_at: datetime, now: datetime, locale: str) -> str:
         return gettext("You have a reminder: %(day)s at %(time)s", day=format_date(local, WEEKDAY, locale), time=clock)
 
 
-def reminder_payload(reminder: AppointmentReminder, now: datetime, default_locale: str) -> dict:
+def reminder_payload(appointment_id: int, app_name: str, text: str) -> dict:
     """What the push carries: the neutral app name and text, and the page a tap opens."""
-    appointment = reminder.appointment
-    survivor = appointment.survivor
-    return {
-        "title": survivor.organisation.app_name,
-        "body": reminder_text(appointment.starts_at, now, survivor.locale or default_locale),
-        "url": f"/appointments/{appointment.id}",
-        "tag": f"reminder-{appointment.id}",
-    }
-
-
-def _why_skip(reminder: AppointmentReminder, now: datetime) -> str | None:
-    """Why this reminder must not go now, or None (the appointment's reminders are loaded with it)."""
-    appointment = reminder.appointment
-    if appointment.is_cancelled or appointment.cant_come:
-        return "not on"
-    if now - reminder.due_at > reminder.offset:
-        return "too late"
-    # Two reminders due at once (the worker was stopped): only the nearer one goes.
-    if any(other.offset_minutes < reminder.offset_minutes and other.due_at <= now for other in appointment.reminders):
-        return "superseded"
-    return None
+    return {"title": app_name, "body": text, "url": f"/appointments/{appointment_id}", "tag": f"reminder-{appointment_id}"}
 
 
 def _finish(session, reminder_ids, token: str, status: str, now: datetime) -> set[int]:
@@ -238,54 +219,108 @@ def _finish(session, reminder_ids, token: str, status: str, now: datetime) -> se
     if not reminder_ids:
         return set()
     rows = session.execute(
-        update(AppointmentReminder)
+        update(AppointmentReminder.__table__)
         .where(AppointmentReminder.id.in_(reminder_ids), AppointmentReminder.claimed_by == token)
         .values(status=status, handled_at=now, claimed_by=None, claimed_at=None)
         .returning(AppointmentReminder.id)
-        .execution_options(synchronize_session=False)
     )
     return set(rows.scalars())
 
 
-# Everything a batch of reminders needs, loaded with the claim in a few queries (not the
-# encrypted title and place, which a reminder never shows).
-_REMINDER_LOAD = (
-    joinedload(AppointmentReminder.appointment).defer(Appointment.title).defer(Appointment.place),
-    joinedload(AppointmentReminder.appointment).selectinload(Appointment.reminders),
-    joinedload(AppointmentReminder.appointment).joinedload(Appointment.survivor).joinedload(Survivor.organisation),
-)
+# The claim hands back the reminder's own columns; ``_load`` the rest.
+_CLAIM_RETURNS = (AppointmentReminder.appointment_id, AppointmentReminder.offset_minutes, AppointmentReminder.due_at)
+
+
+@dataclass(frozen=True)
+class _Phone:
+    """A subscription as an outbox row needs it: its id."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A claimed reminder with what deciding and sending it needs."""
+
+    id: int
+    appointment_id: int
+    offset: timedelta
+    due_at: datetime
+    starts_at: datetime
+    off: bool  # cancelled, or she said she cannot come
+    survivor_id: int
+    locale: str | None
+    app_name: str
+    nearest_due: int  # the smallest offset (minutes) of the appointment's reminders due now
+    phones: tuple  # her subscriptions' ids
+
+    def why_skip(self, now: datetime) -> str | None:
+        """Why this reminder must not go now, or None."""
+        if self.off:
+            return "not on"
+        if now - self.due_at > self.offset:
+            return "too late"
+        # Two reminders due at once (the worker was stopped): only the nearer one goes.
+        if self.nearest_due < self.offset.total_seconds() // 60:
+            return "superseded"
+        return None
+
+
 # Reminders per claim: deciding them is quick database work, so a batch is larger than the push one.
 REMINDER_BATCH = 50
 
 
-def _subscriptions_by_survivor(session, survivor_ids) -> dict[int, list[PushSubscription]]:
-    found: dict[int, list[PushSubscription]] = {survivor_id: [] for survivor_id in survivor_ids}
-    if survivor_ids:
-        for subscription in session.scalars(select(PushSubscription).where(PushSubscription.survivor_id.in_(survivor_ids))):
-            found[subscription.survivor_id].append(subscription)
-    return found
+def _load(session, claimed, now: datetime) -> list[_Due]:
+    """The claimed reminders with their appointment, her language, the app's name and her phones, in one query."""
+    nearer = aliased(AppointmentReminder)
+    nearest_due = (
+        select(func.min(nearer.offset_minutes)).where(nearer.appointment_id == Appointment.id, nearer.due_at <= now).scalar_subquery()
+    )
+    query = (
+        select(Appointment.id, Appointment.starts_at, Appointment.cancelled_at, Appointment.cant_come_at, Appointment.survivor_id,
+               Survivor.locale, Organisation.app_name, nearest_due, PushSubscription.id)
+        .join(Survivor, Survivor.id == Appointment.survivor_id)
+        .join(Organisation, Organisation.id == Survivor.organisation_id)
+        .outerjoin(PushSubscription, PushSubscription.survivor_id == Survivor.id)
+        .where(Appointment.id.in_({row.appointment_id for row in claimed}))
+    )
+    appointments: dict[int, tuple] = {}
+    phones: dict[int, list[int]] = {}
+    for appointment_id, *fields, subscription_id in session.execute(query):
+        appointments[appointment_id] = fields
+        phones.setdefault(appointment_id, [])
+        if subscription_id is not None:
+            phones[appointment_id].append(subscription_id)
+    due = []
+    for reminder_id, appointment_id, minutes, due_at in claimed:
+        starts_at, cancelled_at, cant_come_at, survivor_id, locale, app_name, nearest = appointments[appointment_id]
+        due.append(_Due(reminder_id, appointment_id, timedelta(minutes=minutes), due_at, starts_at, cancelled_at is not None or cant_come_at is not None,
+                        survivor_id, locale, app_name, nearest, tuple(phones[appointment_id])))
+    return due
 
 
-def _dispatch_batch(session, batch: list[AppointmentReminder], now: datetime, default_locale: str) -> dict[str, int]:
-    """Decide every reminder of one claimed batch, queue their push, and commit once."""
-    token = batch[0].claimed_by
-    phones = _subscriptions_by_survivor(session, {reminder.appointment.survivor_id for reminder in batch})
-    skip = {reminder.id for reminder in batch if _why_skip(reminder, now) or not phones[reminder.appointment.survivor_id]}
+def _dispatch_batch(session, token: str, batch: list[_Due], now: datetime, default_locale: str) -> dict[str, int]:
+    """Decide every reminder of one claimed batch and queue their push, in the claim's transaction."""
+    skip = {reminder.id for reminder in batch if reminder.why_skip(now) or not reminder.phones}
     going = [reminder for reminder in batch if reminder.id not in skip]
     skipped = _finish(session, skip, token, "skipped", now)
     held = _finish(session, [reminder.id for reminder in going], token, "sent", now)
     counts = {"sent": 0, "skipped": len(skipped), "failed": 0}
-    rows = []
+    rows, texts = [], {}
     for reminder in going:
         if reminder.id not in held:
             continue
-        appointment = reminder.appointment
         try:
+            locale = reminder.locale or default_locale
+            # Many reminders of a batch share a time: the text is made once for each.
+            if (reminder.starts_at, locale) not in texts:
+                texts[reminder.starts_at, locale] = reminder_text(reminder.starts_at, now, locale)
             rows += outbox_rows(
-                phones[appointment.survivor_id], reminder_payload(reminder, now, default_locale), now,
+                [_Phone(subscription_id) for subscription_id in reminder.phones],
+                reminder_payload(reminder.appointment_id, reminder.app_name, texts[reminder.starts_at, locale]), now,
                 ttl=MAX_TTL, urgency="high" if reminder.offset <= timedelta(hours=2) else "normal",
                 # The TTL counts down to the start on every try; a newer reminder replaces an undelivered older one.
-                expires_at=appointment.starts_at, topic=f"reminder-{appointment.id}",
+                expires_at=reminder.starts_at, topic=f"reminder-{reminder.appointment_id}",
             )
             counts["sent"] += 1
         except Exception:  # one bad reminder must not stop the others
@@ -293,7 +328,6 @@ def _dispatch_batch(session, batch: list[AppointmentReminder], now: datetime, de
             session.execute(update(AppointmentReminder).where(AppointmentReminder.id == reminder.id).values(status="failed"))
             counts["failed"] += 1
     queue_rows(session, rows)
-    session.commit()
     return counts
 
 
@@ -302,19 +336,24 @@ def send_due_reminders(
 ) -> dict[str, int]:
     """Claim the reminders that are due and queue their neutral push; safe in several workers at once.
 
-    Each batch is claimed and loaded in one go and committed once; full batches
-    follow one another at once, for up to ``budget`` seconds.
+    Each batch is claimed in one statement, loaded with what it needs in one more,
+    decided, queued and committed once; full batches follow one another at once, for up to ``budget``
+    seconds, and then ``more`` is counted (more is due).
     """
     counts = {"sent": 0, "skipped": 0, "failed": 0}
     due = and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
     started = monotonic()
+    session.commit()  # start from a fresh transaction, holding no read lock
     while True:
-        batch = claim(session, AppointmentReminder, due, now, limit, lease, options=_REMINDER_LOAD)
-        if not batch:
+        token, rows = claim_rows(session, AppointmentReminder, due, now, limit, lease, _CLAIM_RETURNS)
+        if rows:
+            for name, value in _dispatch_batch(session, token, _load(session, rows, now), now, default_locale).items():
+                counts[name] += value
+        session.commit()
+        if len(rows) < limit:
             break
-        for name, value in _dispatch_batch(session, batch, now, default_locale).items():
-            counts[name] += value
-        if len(batch) < limit or monotonic() - started > budget:
+        if monotonic() - started >= budget:
+            counts["more"] = 1  # the worker's next round starts at once
             break
     return counts
 

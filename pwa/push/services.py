@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import logging
+import queue
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, insert, select, update
-from sqlalchemy.orm import joinedload
 
-from ..jobs import BATCH, LEASE, claim, renew
+from ..jobs import BATCH, LEASE, claim_rows, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
 
@@ -96,7 +96,7 @@ def outbox_rows(subscriptions, payload: dict, now: datetime, ttl: int = 3600, ur
 def queue_rows(session, rows: list[dict]) -> None:
     """Put many outbox rows in at once (one statement), in the caller's transaction."""
     if rows:
-        session.execute(insert(PushMessage), rows)
+        session.execute(insert(PushMessage.__table__), rows)  # the table, not the entity: no per-row ORM work
 
 
 @dataclass(frozen=True)
@@ -113,27 +113,33 @@ class _Outgoing:
     attempts: int
 
 
-def _outgoing(message: PushMessage, now: datetime) -> _Outgoing | None:
-    """The message ready to send at ``now``, or None when it has expired."""
-    ttl = message.ttl
-    if message.expires_at is not None:
-        left = int((message.expires_at - now).total_seconds())
+def _subscription_column(column):
+    return select(column).where(PushSubscription.id == PushMessage.subscription_id).scalar_subquery()
+
+
+# What a send needs, handed back by the claim itself (the subscription's keys as subqueries).
+_CLAIM_RETURNS = (
+    PushMessage.subscription_id, PushMessage.payload, PushMessage.ttl, PushMessage.urgency, PushMessage.topic,
+    PushMessage.attempts, PushMessage.expires_at, _subscription_column(PushSubscription.endpoint),
+    _subscription_column(PushSubscription.p256dh), _subscription_column(PushSubscription.auth),
+)
+
+
+def _outgoing(row, now: datetime) -> _Outgoing | None:
+    """The claimed message ready to send at ``now``, or None when it has expired."""
+    message_id, subscription_id, payload, ttl, urgency, topic, attempts, expires_at, endpoint, p256dh, auth = row
+    if expires_at is not None:
+        left = int((expires_at - now).total_seconds())
         if left <= 0:
             return None
         ttl = min(ttl, left)
-    subscription = message.subscription
-    return _Outgoing(
-        message.id, subscription.id, subscription.info(), sender.with_id(message.payload, message.id), ttl, message.urgency,
-        message.topic or f"m{message.id}", message.attempts,
-    )
+    info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
+    return _Outgoing(message_id, subscription_id, info, sender.with_id(payload, message_id), ttl, urgency, topic or f"m{message_id}", attempts)
 
 
 def _settle(session, message_ids, **values) -> None:
     if message_ids:
-        session.execute(
-            update(PushMessage).where(PushMessage.id.in_(message_ids))
-            .values(claimed_by=None, claimed_at=None, **values).execution_options(synchronize_session=False)
-        )
+        session.execute(update(PushMessage.__table__).where(PushMessage.id.in_(message_ids)).values(claimed_by=None, claimed_at=None, **values))
 
 
 def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: datetime, counts: dict[str, int]) -> None:
@@ -144,8 +150,8 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
             ids = [item.id for item, result in sent if result.status_code == code]
             _settle(session, ids, status="sent", sent_at=now, attempts=PushMessage.attempts + 1, last_status_code=code)
         session.execute(
-            update(PushSubscription).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
-            .values(last_sent_at=now, problem=None, problem_at=None).execution_options(synchronize_session=False)
+            update(PushSubscription.__table__).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
+            .values(last_sent_at=now, problem=None, problem_at=None)
         )
     for item, result in results:
         counts[result.outcome.value] += 1
@@ -170,15 +176,16 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
             )
 
 
-def _safe(send):
-    """``send``, with an unexpected error (a malformed key, say) turned into a failure."""
-    def call(*args, **kwargs):
+def _safe(send, answers: queue.SimpleQueue):
+    """``send`` for one message, its answer put in ``answers``; an unexpected error (a malformed key, say) is a failure."""
+    def call(item: _Outgoing, vapid: sender.VapidHeaders) -> None:
         try:
-            return send(*args, **kwargs)
+            result = send(item.info, item.data, vapid, item.ttl, item.urgency, topic=item.topic)
         except Exception as error:  # one broken subscription must not stop the batch
             # The error's type only: its text may carry the endpoint, a secret of her browser.
             log.error("push send failed: %s", type(error).__name__)
-            return sender.Result(sender.Outcome.FAILED)
+            result = sender.Result(sender.Outcome.FAILED)
+        answers.put((item, result))
     return call
 
 
@@ -188,52 +195,67 @@ def deliver_due_messages(
 ) -> dict[str, int]:
     """Send the queued messages that are due; safe to run in several processes at once.
 
-    Messages are claimed in small batches and sent from a few threads; the next
-    batch is claimed as soon as fewer sends than threads are out, so the threads
-    never wait on the database. What the push services answer is committed as it
-    comes, and the claims still out are renewed every third of the lease, so no
-    other worker takes them over while this one lives. Claiming stops when a
-    batch comes back short or after ``budget`` seconds.
+    Messages are claimed in small batches, each in one statement that returns what
+    the sends need, and sent from a few threads; the next batch is claimed as soon
+    as fewer sends than threads are out, so the threads never wait on the database.
+    What the push services answered so far is written in the same transaction as
+    the next claim (one commit per batch), and at least every ``RECORD_EVERY``
+    seconds; the claims still out are renewed every third of the lease, so no
+    other worker takes them over while this one lives. Claiming stops when a batch
+    comes back short, or after ``budget`` seconds with ``more`` counted (more is due).
     """
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
         return counts
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
-    send = _safe(send)
+    answers: queue.SimpleQueue = queue.SimpleQueue()
+    send, signed = _safe(send, answers), sender.VapidHeaders(vapid, subject)
     renew_every = (lease / 3).total_seconds()
-    started = renewed = time.monotonic()
-    out: dict = {}  # future -> (message, the claim's token)
+    started = renewed = written = time.monotonic()
+    out: dict[int, str] = {}  # message id -> the claim's token, for the sends not answered yet
     answered: list = []  # (message, result) not yet written
-    more, written = True, time.monotonic()
+    more = True
+    session.commit()  # start from a fresh transaction, holding no read lock
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
         while True:
-            if more and len(out) < threads:
-                batch = claim(session, PushMessage, due, now, limit, lease, options=[joinedload(PushMessage.subscription)])
-                more = len(batch) == limit and time.monotonic() - started < budget
-                ready = [(message.id, message.claimed_by, _outgoing(message, now)) for message in batch]
-                expired = [message_id for message_id, _, item in ready if item is None]
+            claiming = more and len(out) < threads
+            if answered and (claiming or not out or time.monotonic() - written >= RECORD_EVERY):
+                _record(session, answered, now, counts)
+                answered, written = [], time.monotonic()
+                if not claiming:
+                    session.commit()
+            if claiming:
+                token, rows = claim_rows(session, PushMessage, due, now, limit, lease, _CLAIM_RETURNS)
+                more = len(rows) == limit
+                if more and time.monotonic() - started >= budget:
+                    more, counts["more"] = False, 1  # the worker's next round starts at once
+                ready = [(row[0], _outgoing(row, now)) for row in rows]
+                expired = [message_id for message_id, item in ready if item is None]
                 _settle(session, expired, status="expired")
                 counts["expired"] += len(expired)
-                session.commit()
-                for _, token, item in ready:
+                session.commit()  # the claim, and the answers written with it
+                for message_id, item in ready:
                     if item is not None:
-                        future = pool.submit(send, item.info, item.data, vapid, subject, item.ttl, item.urgency, topic=item.topic)
-                        out[future] = (item, token)
+                        out[message_id] = token
+                        pool.submit(send, item, signed)
                 if more and len(out) < threads:
                     continue
             if not out and not answered:
                 break
             if out:
-                done, _ = wait(out, timeout=renew_every, return_when=FIRST_COMPLETED)
-                answered += [(out.pop(future)[0], future.result()) for future in done]
-            # What was sent is recorded within a moment (a crash then sends little again), a
-            # handful of answers per transaction so that workers do not queue for the write lock.
-            if answered and (not out or len(answered) >= threads or time.monotonic() - written >= RECORD_EVERY):
-                _record(session, answered, now, counts)
-                session.commit()
-                answered, written = [], time.monotonic()
+                # Every answer that came meanwhile, waiting for the first only when none has.
+                fresh = []
+                try:
+                    fresh.append(answers.get(timeout=min(renew_every, RECORD_EVERY)))
+                    while True:
+                        fresh.append(answers.get_nowait())
+                except queue.Empty:
+                    pass
+                for item, _ in fresh:
+                    del out[item.id]
+                answered += fresh
             if out and time.monotonic() - renewed >= renew_every:
-                renew(session, PushMessage, {token for _, token in out.values()}, now + timedelta(seconds=time.monotonic() - started))
+                renew(session, PushMessage, set(out.values()), now + timedelta(seconds=time.monotonic() - started))
                 renewed = time.monotonic()
     return counts
 

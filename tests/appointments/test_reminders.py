@@ -214,3 +214,54 @@ def test_a_reminder_still_queued_when_the_appointment_starts_is_dropped_and_coun
     assert "'expired': 1" in result.output
     assert subscribed.messages() == []
     assert db.session.scalar(select(PushMessage.status)) == "expired"
+
+
+# At the push library's speed ---------------------------------------------------------------
+
+def _statements(app, run):
+    """SQL statements and commits that ``run()`` costs."""
+    from sqlalchemy import event
+
+    seen = {"statements": 0, "commits": 0}
+
+    def statement(*_):
+        seen["statements"] += 1
+
+    def commit(*_):
+        seen["commits"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "commit", commit)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(db.engine, "commit", commit)
+    return seen
+
+
+@pytest.mark.parametrize("count", [4, 12])
+def test_a_batch_costs_the_same_statements_and_one_commit_whatever_its_size(app, people, subscribed, count):
+    """Claimed and loaded with what it needs, queued in one insert and committed once: nothing per reminder."""
+    for n in range(count):
+        factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
+    at = STARTS - timedelta(hours=1)  # every 2-hour reminder is due
+    seen = _statements(app, lambda: services.send_due_reminders(db.session, at, limit=50))
+    assert db.session.scalar(select(func.count(PushMessage.id))) == count
+    # The claim, the load, the two outcomes and the outbox insert: five statements, one commit.
+    assert seen == {"statements": 5, "commits": 1}
+
+
+def test_a_round_that_runs_out_of_time_with_more_due_says_so_and_the_worker_goes_on_at_once(app, people, subscribed):
+    from pwa.worker import pause
+
+    for n in range(6):
+        factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
+    at = STARTS - timedelta(hours=1)
+    # Each appointment has two reminders due; only the nearer goes.
+    counts = services.send_due_reminders(db.session, at, limit=2, budget=0)
+    assert counts == {"sent": 1, "skipped": 1, "failed": 0, "more": 1}
+    assert pause({"send_reminders": counts, "deliver_push": {"sent": 0}}, 15) == 0
+    counts = services.send_due_reminders(db.session, at, limit=50, budget=0)
+    assert counts == {"sent": 5, "skipped": 5, "failed": 0}  # a short batch: nothing more is due
+    assert pause({"send_reminders": counts, "deliver_push": {"sent": 0}}, 15) == 15

@@ -1,5 +1,9 @@
 """Real encrypted web push, delivered to a local push service and decrypted there."""
+import base64
+import json
+import re
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -113,3 +117,44 @@ def test_without_a_vapid_key_nothing_is_sent_and_nothing_is_lost(app, people, su
     app.config["VAPID_PRIVATE_KEY_FILE"] = "/nonexistent/vapid.pem"
     run_once()
     assert db.session.scalar(select(PushMessage.status)) == "queued"
+
+
+def test_a_delivery_that_runs_out_of_time_with_more_due_says_so(app, people, subscribed):
+    for n in range(5):
+        services.queue_notification(db.session, people.lulja, {"n": n}, utcnow())
+    db.session.commit()
+    vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
+    counts = services.deliver_due_messages(db.session, utcnow(), vapid, "mailto:test@dera.invalid", limit=2, budget=0)
+    assert counts["sent"] == 2 and counts["more"] == 1
+    counts = services.deliver_due_messages(db.session, utcnow(), vapid, "mailto:test@dera.invalid", limit=20, budget=0)
+    assert counts["sent"] == 3 and "more" not in counts
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_every_message_carries_a_vapid_token_for_its_push_service_signed_once_per_round(app, people, subscribed):
+    """RFC 8292: a token signed with Dera's key, for the push service's origin, reused for every message to it."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    for n in range(3):
+        services.queue_notification(db.session, people.lulja, {"n": n}, utcnow())
+    db.session.commit()
+    _deliver(app)
+    headers = {received.headers["authorization"] for received in subscribed.received()}
+    assert len(headers) == 1, "one token for every message to the same push service"
+    token, key = re.fullmatch(r"vapid t=([^,]+), ?k=(\S+)", headers.pop()).groups()
+    head, claims, signature = token.split(".")
+    claims = json.loads(_b64decode(claims))
+    origin = subscribed.endpoint.split("/", 3)[:3]
+    assert claims["aud"] == "/".join(origin) and claims["sub"] == "mailto:test@dera.invalid"
+    assert time.time() + 11 * 3600 < claims["exp"] <= time.time() + 24 * 3600
+    public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _b64decode(key))
+    raw = _b64decode(signature)
+    public.verify(encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")),
+                  f"{head}.{token.split('.')[1]}".encode(), ec.ECDSA(hashes.SHA256()))
+    ours = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"]).public_key.public_numbers()
+    assert public.public_numbers() == ours
