@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..models import Staff, Survivor
+from ..pagination import page_number, page_of
 from ..security import supervisor_required
 from . import services
 from .forms import LogFilterForm
@@ -51,9 +52,11 @@ def _wanted(form: LogFilterForm) -> services.LogFilter:
 def show_log():
     """The log, newest first, a page at a time, filtered by person, staff member, dates and kind of action."""
     form = _filter_form()
-    page = services.page_of_events(db.session, current_user.organisation_id, _wanted(form), request.args.get("page", 1, type=int))
-    query = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template("auditlog/log.html", form=form, page=page, query=query, action_label=services.action_label)
+    query = services.events_query(current_user.organisation_id, _wanted(form))
+    page = page_of(db.session, query, request.args.get("page", 1, type=page_number))
+    # Only the form's own fields go back into the links: any other name could be one of url_for's.
+    filters = {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
+    return render_template("auditlog/log.html", form=form, page=page, filters=filters, action_label=services.action_label)
 
 
 @bp.get("/log.csv")

@@ -4,7 +4,6 @@ Plain functions: they take the database session and the time explicitly.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -30,8 +29,8 @@ from ..models import (
     record_case_event,
 )
 from ..models.help import OPEN_STATUSES, URGENCIES
+from ..pagination import PAGE_SIZE, Page, page_of
 
-PAGE_SIZE = 50
 STAGES = ("crisis", "transition", "inclusion")
 
 
@@ -60,14 +59,6 @@ class CaseRow:
     @property
     def needs_attention(self) -> bool:
         return bool(self.open_requests or self.check_in_due or self.closure_pending)
-
-
-@dataclass
-class CaseloadPage:
-    rows: list[CaseRow]
-    page: int
-    pages: int
-    total: int
 
 
 def _check_in_due(organisation: Organisation, stage, last_check_in, opened_at, today: date):
@@ -99,11 +90,11 @@ def caseload(
     closed: bool = False,
     page: int = 1,
     page_size: int = PAGE_SIZE,
-) -> CaseloadPage:
+) -> Page:
     """The people in ``visible``, most in need of attention first, one page at a time.
 
-    Two queries whatever the size of the organisation: one counts, one reads the page with
-    every figure computed by the database.
+    Two queries whatever the size of the organisation (``page_of``): one counts, one reads the
+    page with every figure computed by the database.
     """
     people = visible.subquery()
     manager = aliased(Staff)
@@ -151,10 +142,8 @@ def caseload(
     if attention:
         query = query.where(needs_attention)
 
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, page), pages)
-    rows = session.execute(
+    found = page_of(
+        session,
         query.with_only_columns(
             people.c.id,
             people.c.nickname,
@@ -171,8 +160,7 @@ def caseload(
             people.c.last_active_on,
             people.c.closed_at,
             pending,
-        )
-        .order_by(
+        ).order_by(
             case((needs_attention, 0), else_=1),
             case((pending, 0), else_=1),
             urgency_rank,
@@ -182,11 +170,12 @@ def caseload(
             people.c.closed_at.desc(),
             func.lower(people.c.nickname),
             people.c.id,
-        )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return CaseloadPage([_row(values) for values in rows], page, pages, total)
+        ),
+        page,
+        page_size,
+    )
+    found.items = [_row(values) for values in found.items]
+    return found
 
 
 def _row(values) -> CaseRow:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..models import DutyException, DutyShift, Role, Staff
 from ..models.rota import DAY_MINUTES
@@ -133,20 +134,20 @@ def week(session, organisation_id: int) -> dict[int, list[DutyShift]]:
         select(DutyShift)
         .join(Staff, DutyShift.staff_id == Staff.id)
         .where(DutyShift.organisation_id == organisation_id)
+        .options(contains_eager(DutyShift.staff))
         .order_by(DutyShift.weekday, DutyShift.starts_minute, Staff.first_name)
     ):
         grid[shift.weekday].append(shift)
     return grid
 
 
-def upcoming_exceptions(session, organisation_id: int, today: date) -> list[DutyException]:
-    """Exceptions from today on, soonest first."""
-    return list(
-        session.scalars(
-            select(DutyException)
-            .where(DutyException.organisation_id == organisation_id, DutyException.on_date >= today)
-            .order_by(DutyException.on_date, DutyException.starts_minute, DutyException.id)
-        )
+def upcoming_exceptions(organisation_id: int, today: date) -> Select:
+    """Exceptions from today on, soonest first, each with its staff member."""
+    return (
+        select(DutyException)
+        .where(DutyException.organisation_id == organisation_id, DutyException.on_date >= today)
+        .options(joinedload(DutyException.staff))
+        .order_by(DutyException.on_date, DutyException.starts_minute, DutyException.id)
     )
 
 

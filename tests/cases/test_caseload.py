@@ -20,7 +20,7 @@ def _check_in(survivor, days_ago: int, stage: str = "crisis"):
 
 
 def _rows(staff, **filters):
-    return caseload(db.session, visible_survivors(staff), staff.organisation, utcnow(), **filters).rows
+    return caseload(db.session, visible_survivors(staff), staff.organisation, utcnow(), **filters).items
 
 
 @pytest.mark.parametrize(
