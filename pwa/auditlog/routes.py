@@ -20,15 +20,11 @@ bp = Blueprint("auditlog", __name__, url_prefix="/console/audit")
 def _filter_form() -> LogFilterForm:
     organisation_id = current_user.organisation_id
     form = LogFilterForm(request.args)
-    people = db.session.execute(
-        select(Survivor.id, Survivor.nickname).where(Survivor.organisation_id == organisation_id).order_by(func.lower(Survivor.nickname))
-    ).all()
     staff = db.session.execute(
         select(Staff.id, Staff.first_name).where(Staff.organisation_id == organisation_id).order_by(func.lower(Staff.first_name))
     ).all()
     # TRANSLATORS: audit log filter: first choice: every person or every staff member
     everyone = SelectChoice("", _("Everyone"))
-    form.survivor.choices = [everyone] + [SelectChoice(p.id, p.nickname) for p in people]
     form.staff.choices = [everyone] + [SelectChoice(s.id, s.first_name) for s in staff]
     # TRANSLATORS: audit log filter: first choice: every kind of action
     form.action.choices = [SelectChoice("", _("Every kind"))] + [SelectChoice(key, label) for key, label in services.ACTIONS.items()]
@@ -36,10 +32,20 @@ def _filter_form() -> LogFilterForm:
     return form
 
 
+def _chosen_person(form: LogFilterForm) -> str | None:
+    """The nickname of the one person the log is narrowed to (from her record's link), if she is of this organisation."""
+    if not form.survivor.data:
+        return None
+    return db.session.scalar(
+        select(Survivor.nickname).where(Survivor.id == form.survivor.data, Survivor.organisation_id == current_user.organisation_id)
+    )
+
+
 def _wanted(form: LogFilterForm) -> services.LogFilter:
     """The filters that are valid (a wrong date is shown as an error and left out)."""
     return services.LogFilter(
         survivor_id=form.survivor.data,
+        nickname=form.person.data if not form.person.errors else None,
         staff_id=form.staff.data,
         start=form.start.data if not form.start.errors else None,
         end=form.end.data if not form.end.errors else None,
@@ -56,7 +62,10 @@ def show_log():
     page = page_of(db.session, query, request.args.get("page", 1, type=page_number))
     # Only the form's own fields go back into the links: any other name could be one of url_for's.
     filters = {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
-    return render_template("auditlog/log.html", form=form, page=page, filters=filters, action_label=services.action_label)
+    return render_template(
+        "auditlog/log.html", form=form, page=page, filters=filters, action_label=services.action_label,
+        chosen_person=_chosen_person(form), every_record={key: value for key, value in filters.items() if key != "survivor"},
+    )
 
 
 @bp.get("/log.csv")

@@ -45,9 +45,10 @@ def action_label(action: str) -> str:
 
 @dataclass(frozen=True)
 class LogFilter:
-    """What a supervisor asks for: any of one person, one staff member, a date range and a kind of action."""
+    """What a supervisor asks for: any of one person (or nicknames holding a text), one staff member, a date range and a kind of action."""
 
     survivor_id: int | None = None
+    nickname: str | None = None
     staff_id: int | None = None
     start: date | None = None
     end: date | None = None
@@ -70,6 +71,8 @@ def events_query(organisation_id: int, wanted: LogFilter, zone: str = ZONE) -> S
     )
     if wanted.survivor_id:
         query = query.where(AuditEvent.survivor_id == wanted.survivor_id)
+    if wanted.nickname:
+        query = query.where(survivor.nickname.icontains(wanted.nickname, autoescape=True))
     if wanted.staff_id:
         query = query.where(AuditEvent.staff_id == wanted.staff_id)
     if wanted.start:
