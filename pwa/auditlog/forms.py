@@ -16,8 +16,8 @@ def _optional_int(value):
 class LogFilterForm(Form):
     # One person's record, from the link on her record (a list of every person would grow with the organisation).
     survivor = HiddenField(filters=[_optional_int])
-    # TRANSLATORS: audit log filter and column: the person whose record it is
     person = StringField(
+        # TRANSLATORS: audit log filter and column: the person whose record it is
         _l("Person"),
         # TRANSLATORS: audit log filter hint: type the person's nickname (pseudonim), or a part of it
         description=_l("Her nickname, or part of it."),
