@@ -21,7 +21,7 @@ from .serve import scratch_database
 
 SIZES = (30, 300, 3000)
 CHECK_INS = (1, 50, 150)
-ROUNDS = 7
+ROUNDS = 11
 # Every list that grows with the organisation: (label, who opens it, address).
 LISTS = (
     ("Caseload (supervisor)", "drita", "/console/"),
@@ -54,8 +54,8 @@ def _app(database_url: str, instance: str):
 def _grow(app, people: int) -> None:
     """Grow the organisation to ``people``, with what grows beside them.
 
-    People are spread over the two demo case managers and a third ask for help; one in ten has
-    a closed case; every person has an opening in the case history and a few audit events; for
+    People are spread over the two demo case managers and a third ask for help (one in five of
+    those requests waits in the duty queue); one in ten has a closed case; every person has an opening in the case history and a few audit events; for
     every 15 people there is one more case manager, with a weekly shift and an exception; for
     every 10 people one more service in the directory, a third of them reported as wrong.
     """
@@ -63,8 +63,8 @@ def _grow(app, people: int) -> None:
 
     from pwa.extensions import db
     from pwa.models import (
-        AuditEvent, CaseEvent, DirectoryOrganization, DirectoryService, DirectoryServiceReport, DutyException, DutyShift,
-        HelpRequest, Plan, Role, Staff, Survivor, utcnow,
+        AuditEvent, CaseEvent, DirectoryLocation, DirectoryOrganization, DirectoryService, DirectoryServiceAtLocation,
+        DirectoryServiceCategory, DirectoryServiceReport, DutyException, DutyShift, HelpRequest, Plan, Role, Staff, Survivor, utcnow,
     )
 
     with app.app_context():
@@ -86,9 +86,12 @@ def _grow(app, people: int) -> None:
                 AuditEvent(staff_id=managers[n % 2].id, survivor_id=survivor.id, action="view", at=now - timedelta(hours=n * 3 + k)) for k in range(3)
             )
             if n % 3 == 0 and not closed:
+                # One in five of them went to the duty queue unseen.
+                escalated = n % 5 == 0
                 db.session.add(HelpRequest(
                     survivor_id=survivor.id, idempotency_key=str(uuid.uuid4()), setback="health", urgency=("now", "today", "week")[n % 3],
                     contact="call", status="sent", created_at=now - timedelta(minutes=n), escalate_at=now + timedelta(days=7),
+                    assigned_to_id=None if escalated else managers[n % 2].id, escalated_at=now if escalated else None,
                 ))
         staff = db.session.scalar(select(func.count(Staff.id)).where(Staff.organisation_id == organisation_id))
         for n in range(staff, 3 + people // 15):
@@ -104,6 +107,9 @@ def _grow(app, people: int) -> None:
         for n in range(services, people // 10):
             provider = DirectoryOrganization(id=str(uuid.uuid4()), name=f"Provider {n}")
             service = DirectoryService(id=str(uuid.uuid4()), organization=provider, name=f"Service {n}", status="active", keeper_id=organisation_id if n % 2 else None)
+            service.categories = [DirectoryServiceCategory(area="legal")]
+            place = DirectoryLocation(id=str(uuid.uuid4()), city=("Tiranë", "Durrës", "Shkodër")[n % 3])
+            service.service_at_locations = [DirectoryServiceAtLocation(id=str(uuid.uuid4()), location=place)]
             db.session.add(service)
             if n % 3 == 0:
                 db.session.flush()
