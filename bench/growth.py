@@ -54,8 +54,9 @@ def _app(database_url: str, instance: str):
 def _grow(app, people: int) -> None:
     """Grow the organisation to ``people``, with what grows beside them.
 
-    People are spread over the two demo case managers and a third ask for help (one in five of
-    those requests waits in the duty queue); one in ten has a closed case; every person has an opening in the case history and a few audit events; for
+    People are spread over the two demo case managers, each with eight monthly check-ins and two
+    appointments, and a third ask for help (one in five of those requests waits in the duty
+    queue); one in ten has a closed case; every person has an opening in the case history and a few audit events; for
     every 15 people there is one more case manager, with a weekly shift and an exception; for
     every 10 people one more service in the directory, a third of them reported as wrong.
     """
@@ -63,7 +64,7 @@ def _grow(app, people: int) -> None:
 
     from pwa.extensions import db
     from pwa.models import (
-        AuditEvent, CaseEvent, DirectoryLocation, DirectoryOrganization, DirectoryService, DirectoryServiceAtLocation,
+        Appointment, AuditEvent, CaseEvent, CheckIn, DirectoryLocation, DirectoryOrganization, DirectoryService, DirectoryServiceAtLocation,
         DirectoryServiceCategory, DirectoryServiceReport, DutyException, DutyShift, HelpRequest, Plan, Role, Staff, Survivor, utcnow,
     )
 
@@ -80,7 +81,14 @@ def _grow(app, people: int) -> None:
             )
             db.session.add(survivor)
             db.session.flush()
-            db.session.add(Plan(survivor_id=survivor.id, stage=("crisis", "transition", "inclusion")[n % 3], created_at=now))
+            plan = Plan(survivor_id=survivor.id, stage=("crisis", "transition", "inclusion")[n % 3], created_at=now)
+            db.session.add(plan)
+            db.session.flush()
+            db.session.add_all(CheckIn(plan_id=plan.id, held_on=now.date() - timedelta(days=30 * k + n % 30), staff_id=managers[n % 2].id) for k in range(8))
+            db.session.add_all(
+                Appointment(survivor_id=survivor.id, starts_at=now + timedelta(days=days, hours=n % 8), title="Takim", place="Zyra", created_by_id=managers[n % 2].id)
+                for days in (-20, 3 + n % 20)
+            )
             db.session.add(CaseEvent(organisation_id=organisation_id, survivor_id=survivor.id, kind="opened", at=survivor.created_at, stage="crisis"))
             db.session.add_all(
                 AuditEvent(staff_id=managers[n % 2].id, survivor_id=survivor.id, action="view", at=now - timedelta(hours=n * 3 + k)) for k in range(3)

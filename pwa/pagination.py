@@ -27,12 +27,16 @@ def page_number(value: str) -> int:
     return max(1, int(value))
 
 
-def page_of(session, query: Select, page: int, per_page: int = PAGE_SIZE, *, scalars: bool = False) -> Page:
+def page_of(
+    session, query: Select, page: int, per_page: int = PAGE_SIZE, *, scalars: bool = False, count: Select | None = None
+) -> Page:
     """The ``page``-th page of ``query`` (past the end: the last page); rows, or the first column with ``scalars``.
 
-    Two statements whatever the size: a count of the matching rows, and the page itself.
+    Two statements whatever the size: a count of the matching rows (of ``count``, a cheaper query
+    with the same rows, when given), and the page itself.
     """
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    counted = (query if count is None else count).order_by(None)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
     result = session.execute(query.limit(per_page).offset((page - 1) * per_page))
