@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from babel.dates import get_day_names
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -25,8 +25,14 @@ NO_FORM_CSRF = {"csrf": False}
 
 @bp.app_template_global()
 def on_duty_now() -> list[Staff]:
-    """The case managers on duty now in the signed-in person's organisation (shown in the console)."""
-    return services.staff_on_duty(db.session, current_user.organisation_id, now())
+    """The case managers on duty now in the signed-in person's organisation (shown in the console).
+
+    Worked out once per request: the navigation and the page may both show it, and it reads the
+    whole organisation's shifts of the day.
+    """
+    if "on_duty_now" not in g:
+        g.on_duty_now = services.staff_on_duty(db.session, current_user.organisation_id, now())
+    return g.on_duty_now
 
 
 @bp.app_template_filter()
