@@ -140,3 +140,34 @@ def test_a_supervisor_goes_from_a_record_to_its_log_and_a_case_manager_does_not(
     assert link in client.get(f"/console/people/{people.lulja.id}").get_data(as_text=True)
     login_as(people.arta)
     assert link not in client.get(f"/console/people/{people.lulja.id}").get_data(as_text=True)
+
+
+def test_the_log_finds_people_by_part_of_their_nickname(client, people, login_as):
+    _event(people.arta, people.lulja)
+    _event(people.besnik, people.dielli)
+    _event(people.arta, None, "view")
+    login_as(people.supervisor)
+    assert [r[2] for r in _rows(client, "?person=ULJ")] == ["Lulja"]
+    assert _rows(client, "?person=%25") == []  # a wildcard is only a character to find
+    html = client.get("/console/audit/?person=" + "x" * 41).get_data(as_text=True)
+    assert "40" in html and "Dielli" in html  # too long: explained, and the filter is left out
+
+
+def test_the_log_of_one_record_says_whose_it_is_and_how_to_see_every_record(client, people, login_as):
+    _event(people.arta, people.lulja, "plan_edit")
+    _event(people.besnik, people.dielli)
+    login_as(people.supervisor)
+    soup = BeautifulSoup(client.get(f"/console/audit/?survivor={people.lulja.id}&action=plan_edit").get_data(as_text=True), "html.parser")
+    assert "Vetëm veprimet për personin: Lulja." in soup.main.get_text()
+    assert soup.find("a", string="Shfaq veprimet për të gjithë")["href"] == "/console/audit/?action=plan_edit"
+    assert soup.find("input", attrs={"name": "survivor", "type": "hidden"})["value"] == str(people.lulja.id)
+
+
+def test_the_page_links_keep_the_filters_and_nothing_else(client, people, login_as):
+    start = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    db.session.add_all(AuditEvent(staff_id=people.arta.id, survivor_id=people.lulja.id, action="view", at=start + timedelta(minutes=n)) for n in range(60))
+    db.session.commit()
+    login_as(people.supervisor)
+    soup = BeautifulSoup(client.get("/console/audit/?action=view&_external=1&page=1").get_data(as_text=True), "html.parser")
+    [link] = soup.select("nav.pagination a")
+    assert link["href"] in ("/console/audit/?page=2&action=view", "/console/audit/?action=view&page=2")

@@ -27,3 +27,15 @@ def test_the_inbox_is_paginated(client, people, login_as):
     second = client.get("/console/inbox?page=2").get_data(as_text=True)
     assert second.count('class="request ') == 10 and 'rel="prev"' in second
     assert client.get("/console/inbox?page=abc").status_code == 200
+
+
+def test_the_duty_queue_is_paginated(client, people, login_as):
+    from pwa.models import HelpRequest, utcnow
+
+    _people_with_requests(people, 55)
+    db.session.execute(db.update(HelpRequest).values(escalated_at=utcnow(), assigned_to_id=None))
+    db.session.commit()
+    login_as(people.supervisor)
+    first = client.get("/console/duty").get_data(as_text=True)
+    assert first.count('class="request ') == 50 and 'href="/console/duty?page=2"' in first
+    assert client.get("/console/duty?page=2").get_data(as_text=True).count('class="request ') == 5
