@@ -56,9 +56,10 @@ def _grow(app, people: int) -> None:
 
     People are spread over the two demo case managers, each with eight monthly check-ins and two
     appointments, and a third ask for help (one in five of those requests waits in the duty
-    queue); one in ten has a closed case; every person has an opening in the case history and a few audit events; for
-    every 15 people there is one more case manager, with a weekly shift and an exception; for
-    every 10 people one more service in the directory, a third of them reported as wrong.
+    queue); one in ten has a closed case; every person has an opening in the case history and
+    ten audit events; for every 15 people there is one more case manager, with a weekly shift
+    and an exception; for every 10 people one more service in the directory, a third of them
+    reported as wrong.
     """
     from sqlalchemy import func, select
 
@@ -91,7 +92,7 @@ def _grow(app, people: int) -> None:
             )
             db.session.add(CaseEvent(organisation_id=organisation_id, survivor_id=survivor.id, kind="opened", at=survivor.created_at, stage="crisis"))
             db.session.add_all(
-                AuditEvent(staff_id=managers[n % 2].id, survivor_id=survivor.id, action="view", at=now - timedelta(hours=n * 3 + k)) for k in range(3)
+                AuditEvent(staff_id=managers[n % 2].id, survivor_id=survivor.id, action="view", at=now - timedelta(hours=n * 10 + k)) for k in range(10)
             )
             if n % 3 == 0 and not closed:
                 # One in five of them went to the duty queue unseen.

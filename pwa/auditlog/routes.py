@@ -16,6 +16,9 @@ from .forms import LogFilterForm
 
 bp = Blueprint("auditlog", __name__, url_prefix="/console/audit")
 
+# Every view of a record adds an event: past this many, the log is not counted to its end.
+COUNT_LIMIT = 10_000
+
 
 def _filter_form() -> LogFilterForm:
     organisation_id = current_user.organisation_id
@@ -59,7 +62,7 @@ def show_log():
     """The log, newest first, a page at a time, filtered by person, staff member, dates and kind of action."""
     form = _filter_form()
     query = services.events_query(current_user.organisation_id, _wanted(form))
-    page = page_of(db.session, query, request.args.get("page", 1, type=page_number))
+    page = page_of(db.session, query, request.args.get("page", 1, type=page_number), count_limit=COUNT_LIMIT)
     # Only the form's own fields go back into the links: any other name could be one of url_for's.
     filters = {field.name: request.args[field.name] for field in form if request.args.get(field.name)}
     return render_template(

@@ -171,3 +171,17 @@ def test_the_page_links_keep_the_filters_and_nothing_else(client, people, login_
     soup = BeautifulSoup(client.get("/console/audit/?action=view&_external=1&page=1").get_data(as_text=True), "html.parser")
     [link] = soup.select("nav.pagination a")
     assert link["href"] in ("/console/audit/?page=2&action=view", "/console/audit/?action=view&page=2")
+
+
+def test_a_long_log_is_counted_only_so_far_and_still_pages_on(client, people, login_as, monkeypatch):
+    from pwa.auditlog import routes
+
+    monkeypatch.setattr(routes, "COUNT_LIMIT", 60)
+    start = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    db.session.add_all(AuditEvent(staff_id=people.arta.id, survivor_id=people.lulja.id, action="view", at=start + timedelta(minutes=n)) for n in range(120))
+    db.session.commit()
+    login_as(people.supervisor)
+    html = client.get("/console/audit/?page=2").get_data(as_text=True)
+    assert "Më shumë se 60 veprime" in html and "Faqja 2<" in html and 'rel="next"' in html
+    last = client.get("/console/audit/?page=3").get_data(as_text=True)
+    assert len(_rows(client, "?page=3")) == 20 and 'rel="next"' not in last and 'rel="prev"' in last
