@@ -19,7 +19,7 @@ PO_FILES = $(wildcard translations/*/LC_MESSAGES/messages.po)
 # Babel knows gettext, ngettext and pgettext; these are the lazy ones the code imports under short names.
 EXTRACT_KEYWORDS = -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2
 
-.PHONY: run test test-browser test-postgres install venv catalogs translations \
+.PHONY: bench-wire run test test-browser test-postgres install venv catalogs translations \
 	bench bench-help bench-pages bench-growth bench-startup bench-reminders lighthouse system-packages
 
 # --- installing -------------------------------------------------------------
@@ -139,6 +139,11 @@ bench-pages: $(STAMP) catalogs
 # Lists and plans at 30, 300 and 3,000 people: SQL statements and time per request.
 bench-growth: $(STAMP) catalogs
 	$(PY) -m bench.growth $(ARGS)
+
+# Bytes on the wire: a phone's first load of each survivor page and what the service worker keeps,
+# compressed as served, beside the same files uncompressed and the budgets.
+bench-wire: $(STAMP) catalogs
+	$(PY) -m bench.wire
 
 # What one app process costs before it serves, against a bare Flask app.
 bench-startup: $(STAMP) catalogs

@@ -20,12 +20,16 @@ from .models.help import OPEN_STATUSES
 from .rota.services import is_on_duty
 
 
+# The case manager of a survivor, to see whether she is away and who stands in: made once.
+_MANAGER = aliased(Staff)
+
+
 def visible_survivors(staff: Staff) -> Select:
     """A query for the survivors ``staff`` may see."""
     query = select(Survivor).where(Survivor.organisation_id == staff.organisation_id)
     if staff.is_supervisor:
         return query
-    manager = aliased(Staff)
+    manager = _MANAGER
     rules = [
         Survivor.case_manager_id == staff.id,
         and_(manager.away.is_(True), manager.delegate_id == staff.id),

@@ -31,8 +31,17 @@ def asset_version(filename: str) -> str:
 
 
 def asset_url(filename: str) -> str:
-    """``url_for('static')`` with a content hash, e.g. ``/static/css/dera.css?v=3f2a…``."""
-    return url_for("static", filename=filename, v=asset_version(filename))
+    """``url_for('static')`` with a content hash, e.g. ``/static/css/dera.css?v=3f2a…``: built once per process."""
+    app = current_app._get_current_object()
+    if app.debug:
+        return url_for("static", filename=filename, v=asset_version(filename))
+    urls = app.extensions.setdefault("dera_asset_urls", {})
+    key = (request.script_root if request else "", filename)
+    try:
+        return urls[key]
+    except KeyError:
+        urls[key] = address = url_for("static", filename=filename, v=asset_version(filename))
+        return address
 
 
 def init_app(app) -> None:

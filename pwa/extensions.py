@@ -13,6 +13,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Session as SQLAlchemySession
 
 
 class Base(DeclarativeBase):
@@ -57,3 +58,24 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.close()
+
+
+def remembered(session, key, compute):
+    """``compute()``, kept for the rest of this unit of work: forgotten at every flush, commit and rollback.
+
+    For answers a request asks for several times (who is on duty now), which only a write could change.
+    """
+    memo = session.info.setdefault("dera_memo", {})
+    try:
+        return memo[key]
+    except KeyError:
+        memo[key] = value = compute()
+        return value
+
+
+def _forget(session, *args) -> None:
+    session.info.pop("dera_memo", None)
+
+
+for _event in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(SQLAlchemySession, _event, _forget)

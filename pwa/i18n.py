@@ -15,6 +15,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
 from flask import current_app, g, session
 from flask_babel import format_timedelta
+from flask_babel import get_locale as flask_babel_locale
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"sq": "Shqip", "en": "English"}
@@ -43,13 +44,23 @@ def get_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def page_language() -> str:
+    """The language the page is being written in: the one its translations come from.
+
+    Flask-Babel works it out once per request (with ``get_locale``) and follows ``force_locale``,
+    so the page's words, its dates and its ``lang`` always agree.
+    """
+    locale = flask_babel_locale()
+    return str(locale) if locale is not None else get_locale()
+
+
 def get_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def date_locale(language: str | None = None) -> str:
     """The Babel locale dates are written in for ``language`` (the page's language when not given)."""
-    language = language or get_locale()
+    language = language or page_language()
     return DATE_LOCALES.get(language, language)
 
 
@@ -96,5 +107,5 @@ def init_app(app) -> None:
     app.jinja_env.filters["day_name"] = day_name
     app.jinja_env.filters["duration"] = lambda value: format_timedelta(value, granularity="minute") if value is not None else ""
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
-    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["get_locale"] = page_language
     app.jinja_env.add_extension("jinja2.ext.i18n")

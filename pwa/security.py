@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
 from .models import Staff, Survivor, default_organisation
@@ -40,12 +42,22 @@ def init_app(app) -> None:
     app.context_processor(lambda: {"org": g.get("organisation") or organisation_defaults()})
 
 
+# The account and its organisation in one query, built once: every signed-in request runs it.
+# A survivor's pages name her case manager (My plan, Ask for help, Contacts): she comes along.
+_ACCOUNT_QUERIES = {
+    "staff": select(Staff).options(joinedload(Staff.organisation)).where(Staff.id == bindparam("account_id")),
+    "survivor": select(Survivor)
+    .options(joinedload(Survivor.organisation), joinedload(Survivor.case_manager))
+    .where(Survivor.id == bindparam("account_id")),
+}
+
+
 def load_account(session_id: str):
     """Flask-login loader: ``kind:id:token``; a changed token means the session has ended."""
     try:
         kind, account_id, token = session_id.split(":", 2)
-        model = {"staff": Staff, "survivor": Survivor}[kind]
-        account = db.session.get(model, int(account_id))
+        query = _ACCOUNT_QUERIES[kind]
+        account = db.session.scalars(query, {"account_id": int(account_id)}).unique().one_or_none()
     except (ValueError, KeyError):
         return None
     if account is None or account.session_token != token or not account.is_active:
@@ -159,9 +171,9 @@ def _set_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if response.mimetype == "text/html":
-        from .i18n import get_locale
+        from .i18n import page_language
 
-        headers["Content-Language"] = get_locale()
+        headers["Content-Language"] = page_language()
     if current_app.config["HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint == "static" and response.status_code == 200:

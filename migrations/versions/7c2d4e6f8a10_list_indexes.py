@@ -1,7 +1,7 @@
 """indexes for the caseload's last check-in and next appointment of every person
 
 Revision ID: 7c2d4e6f8a10
-Revises: 3f1a2b7c9d10
+Revises: 7d3e9a1c5b42
 Create Date: 2026-11-30 02:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c2d4e6f8a10'
-down_revision = '3f1a2b7c9d10'
+down_revision = '7d3e9a1c5b42'
 branch_labels = None
 depends_on = None
 

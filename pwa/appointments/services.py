@@ -12,7 +12,7 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from ..access import visible_survivors
@@ -133,14 +133,18 @@ def upcoming_for(session, survivor: Survivor, now: datetime, limit: int | None =
     return list(session.scalars(query))
 
 
+# Built once: Today runs it on every visit.
+_NEXT_APPOINTMENT = (
+    select(Appointment)
+    .where(Appointment.survivor_id == bindparam("survivor_id"), Appointment.starts_at >= bindparam("since"), Appointment.cancelled_at.is_(None))
+    .order_by(Appointment.starts_at, Appointment.id)
+    .limit(1)
+)
+
+
 def next_appointment(session, survivor: Survivor, now: datetime) -> Appointment | None:
     """Her next appointment that is still on."""
-    return session.scalar(
-        select(Appointment)
-        .where(Appointment.survivor_id == survivor.id, Appointment.starts_at >= now - UPCOMING_GRACE, Appointment.cancelled_at.is_(None))
-        .order_by(Appointment.starts_at, Appointment.id)
-        .limit(1)
-    )
+    return session.scalar(_NEXT_APPOINTMENT, {"survivor_id": survivor.id, "since": now - UPCOMING_GRACE})
 
 
 def appointments_on(session, staff: Staff, day: date) -> list[Appointment]:

@@ -32,7 +32,16 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(template_globals
 def help_queue_token() -> str:
     """The token a queued request is sent with (see ``send_queued_request``)."""
     mark_secret_in_page()
-    return services.make_queue_token(current_app.config["SECRET_KEY"], current_user)
+    # Signed once a day per session and process, not on every page she opens: the token is
+    # valid for days, and a new session (a new ``session_token``) gets a new one.
+    tokens = current_app.extensions.setdefault("dera_queue_tokens", {})
+    key = (current_app.config["SECRET_KEY"], current_user.id, current_user.session_token, now().date())
+    token = tokens.get(key)
+    if token is None:
+        if len(tokens) > 4096:
+            tokens.clear()
+        tokens[key] = token = services.make_queue_token(current_app.config["SECRET_KEY"], current_user)
+    return token
 
 
 def _own_request_or_404(request_id: int) -> HelpRequest:

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Select, case, delete, func, select
+from sqlalchemy import Select, bindparam, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -155,13 +155,17 @@ def requests_of(session, survivor: Survivor) -> list[HelpRequest]:
     return list(session.scalars(select(HelpRequest).where(HelpRequest.survivor_id == survivor.id).order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())))
 
 
+# Built once: Today and Ask for help run it on every visit.
+_LATEST_OPEN_REQUEST = (
+    select(HelpRequest)
+    .where(HelpRequest.survivor_id == bindparam("survivor_id"), HelpRequest.status.in_(OPEN_STATUSES))
+    .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+    .limit(1)
+)
+
+
 def latest_open_request(session, survivor: Survivor) -> HelpRequest | None:
-    return session.scalar(
-        select(HelpRequest)
-        .where(HelpRequest.survivor_id == survivor.id, HelpRequest.status.in_(OPEN_STATUSES))
-        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_LATEST_OPEN_REQUEST, {"survivor_id": survivor.id})
 
 
 # The phone's queue ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from .directory import (
     DirectoryServiceCategory,
     DirectoryServiceHidden,
     DirectoryServiceReport,
+    DirectoryState,
 )
 from .help import HelpRequest
 from .organisation import Organisation, default_organisation
@@ -44,6 +45,7 @@ __all__ = [
     "DutyShift",
     "DirectoryServiceHidden",
     "DirectoryServiceReport",
+    "DirectoryState",
     "EnrolmentCode",
     "Goal",
     "HelpRequest",

@@ -7,10 +7,11 @@ imported directory exports with the same ones.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
@@ -204,3 +205,37 @@ class DirectoryLanguage(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     code: Mapped[str | None] = mapped_column(String(10))
     name: Mapped[str | None] = mapped_column(String(60))
+
+
+class DirectoryState(db.Model):
+    """One row: a new random version each time anything people see in the directory changes.
+
+    Each app process keeps its copy of the published directory for as long as the version is
+    the same, and the version is the directory's ``ETag``.
+    """
+
+    __tablename__ = "directory_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# What people see of the directory; a report that something is wrong changes none of it.
+_SHOWN = (
+    DirectoryOrganization, DirectoryLocation, DirectoryService, DirectoryServiceHidden, DirectoryServiceCategory,
+    DirectoryServiceAtLocation, DirectoryPhone, DirectorySchedule, DirectoryLanguage,
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _new_directory_version(session, flush_context, instances) -> None:
+    """Any change to the directory, in any way it is written, gives it a new version in the same transaction."""
+    if not any(isinstance(record, _SHOWN) for record in (*session.new, *session.dirty, *session.deleted)):
+        return
+    state = session.get(DirectoryState, 1)
+    if state is None:
+        state = DirectoryState(id=1)
+        session.add(state)
+    state.version = uuid.uuid4().hex
+    state.changed_at = utcnow()

@@ -62,7 +62,7 @@ def _own_goal(goal_id: int):
 @survivor_required
 def show_plan():
     """My plan: where I am on the journey, my goals by stage with their progress, and the agreement."""
-    plan = services.plan_for(db.session, current_user)
+    plan = services.plan_page(db.session, current_user)
     dropped = [g for g in plan.goals if g.status == "dropped"]
     return render_template("plan/plan.html", plan=plan, groups=goals_by_stage(plan), dropped=dropped)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..models import CaseEventKind, CheckIn, Goal, Plan, PlanAgreement, ServiceRecommendation, Staff, Step, Survivor, record_case_event
 from .vocabulary import STAGE_ORDER, STAGES, TEMPLATES
@@ -25,6 +26,17 @@ class ChangedMeanwhile(Exception):
 
 def find_plan(session, survivor: Survivor) -> Plan | None:
     return session.scalar(select(Plan).where(Plan.survivor_id == survivor.id))
+
+
+# Built once: My plan shows every goal with its steps, so they come in two more queries, not one per goal.
+_PLAN_WITH_GOALS = (
+    select(Plan).where(Plan.survivor_id == bindparam("survivor_id")).options(selectinload(Plan.goals).selectinload(Goal.steps))
+)
+
+
+def plan_page(session, survivor: Survivor) -> Plan:
+    """``plan_for``, with her goals and their steps loaded together."""
+    return session.scalar(_PLAN_WITH_GOALS, {"survivor_id": survivor.id}) or Plan(survivor_id=survivor.id, stage=STAGE_ORDER[0])
 
 
 def plan_for(session, survivor: Survivor) -> Plan:
@@ -198,18 +210,20 @@ def remove_step(session, step: Step) -> None:
     session.delete(step)
 
 
+# Built once: Today runs it on every visit.
+_NEXT_OPEN_STEPS = (
+    select(Step)
+    .join(Goal, Step.goal_id == Goal.id)
+    .join(Plan, Goal.plan_id == Plan.id)
+    .where(Plan.survivor_id == bindparam("survivor_id"), Goal.status == "active", Step.done_at.is_(None))
+    .order_by(Step.due_date.is_(None), Step.due_date, Goal.position, Goal.id, Step.position, Step.id)
+    .limit(bindparam("limit"))
+)
+
+
 def next_open_steps(session, survivor: Survivor, limit: int = 2) -> list[Step]:
     """The survivor's next open steps in active goals: nearest due date first, then plan order."""
-    return list(
-        session.scalars(
-            select(Step)
-            .join(Goal, Step.goal_id == Goal.id)
-            .join(Plan, Goal.plan_id == Plan.id)
-            .where(Plan.survivor_id == survivor.id, Goal.status == "active", Step.done_at.is_(None))
-            .order_by(Step.due_date.is_(None), Step.due_date, Goal.position, Goal.id, Step.position, Step.id)
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_NEXT_OPEN_STEPS, {"survivor_id": survivor.id, "limit": limit}))
 
 
 # Who may touch what ---------------------------------------------------------------

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from babel.dates import get_day_names
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..clock import now, today
 from ..extensions import db
-from ..i18n import get_locale
+from ..i18n import page_language
 from ..models import DutyException, DutyShift, Staff
 from ..pagination import page_number, page_of
 from ..security import supervisor_required
@@ -25,14 +25,8 @@ NO_FORM_CSRF = {"csrf": False}
 
 @bp.app_template_global()
 def on_duty_now() -> list[Staff]:
-    """The case managers on duty now in the signed-in person's organisation (shown in the console).
-
-    Worked out once per request: the navigation and the page may both show it, and it reads the
-    whole organisation's shifts of the day.
-    """
-    if "on_duty_now" not in g:
-        g.on_duty_now = services.staff_on_duty(db.session, current_user.organisation_id, now())
-    return g.on_duty_now
+    """The case managers on duty now in the signed-in person's organisation (shown in the console)."""
+    return services.staff_on_duty(db.session, current_user.organisation_id, now())
 
 
 @bp.app_template_filter()
@@ -43,7 +37,7 @@ def clock_time(minute: int) -> str:
 
 def weekday_names() -> dict[int, str]:
     """Monday (0) to Sunday (6) in the reader's language."""
-    return dict(sorted(get_day_names("wide", locale=get_locale()).items()))
+    return dict(sorted(get_day_names("wide", locale=page_language()).items()))
 
 
 def _forms(shift_form=None, exception_form=None):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from ..extensions import remembered
 from ..models import DutyException, DutyShift, Role, Staff
 from ..models.rota import DAY_MINUTES
 
@@ -70,9 +71,14 @@ def _day_hours(shifts, exceptions, staff_id: int, day: date) -> list[Hours]:
     return [Hours(s.starts_minute, s.ends_minute) for s in shifts[(staff_id, day.weekday())]]
 
 
-def on_duty_ids(session, organisation_id: int, at: datetime, zone: str = ZONE) -> set[int]:
+def on_duty_ids(session, organisation_id: int, at: datetime, zone: str = ZONE) -> frozenset[int]:
     """Ids of the people whose rota puts them on duty at the instant ``at`` (whether or not away)."""
     day, minute = local_moment(at, zone)
+    # A staff page asks several times (navigation, who she may see, the duty queue): read the rota once.
+    return remembered(session, ("on_duty", organisation_id, day, minute, zone), lambda: _on_duty_ids(session, organisation_id, day, minute))
+
+
+def _on_duty_ids(session, organisation_id: int, day: date, minute: int) -> frozenset[int]:
     yesterday = day - timedelta(days=1)
     shifts = defaultdict(list)
     for shift in session.scalars(
@@ -85,12 +91,12 @@ def on_duty_ids(session, organisation_id: int, at: datetime, zone: str = ZONE) -
     ):
         exceptions[(exception.staff_id, exception.on_date)].append(exception)
     people = {staff_id for staff_id, _ in shifts} | {staff_id for staff_id, _ in exceptions}
-    return {
+    return frozenset(
         staff_id
         for staff_id in people
         if any(h.covers(minute) for h in _day_hours(shifts, exceptions, staff_id, day))
         or any(h.covers(minute + DAY_MINUTES) for h in _day_hours(shifts, exceptions, staff_id, yesterday))
-    }
+    )
 
 
 def staff_on_duty(session, organisation_id: int, at: datetime, zone: str = ZONE) -> list[Staff]:
@@ -98,12 +104,17 @@ def staff_on_duty(session, organisation_id: int, at: datetime, zone: str = ZONE)
     ids = on_duty_ids(session, organisation_id, at, zone)
     if not ids:
         return []
-    return list(
-        session.scalars(
-            select(Staff)
-            .where(Staff.id.in_(ids), Staff.role == Role.CASE_MANAGER, Staff.active.is_(True), Staff.away.is_(False))
-            .order_by(Staff.first_name, Staff.id)
-        )
+    # The console's navigation and the staff list both show them: read them once too.
+    return remembered(
+        session,
+        ("staff_on_duty", ids),
+        lambda: list(
+            session.scalars(
+                select(Staff)
+                .where(Staff.id.in_(ids), Staff.role == Role.CASE_MANAGER, Staff.active.is_(True), Staff.away.is_(False))
+                .order_by(Staff.first_name, Staff.id)
+            )
+        ),
     )
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..clock import now
 from ..extensions import csrf, db, limiter
-from ..i18n import get_locale
+from ..i18n import page_language
 from ..security import allow_images_from
 from . import services, vocabulary
 from .forms import FilterForm
@@ -26,14 +26,14 @@ LEAFLET = "vendor/leaflet-1.9.4"
 @bp.app_template_global()
 def directory_text(sq: str | None, en: str | None) -> str | None:
     """The English text on English pages when there is one; the Albanian otherwise."""
-    return en if get_locale() == "en" and en else sq
+    return en if page_language() == "en" and en else sq
 
 
 @bp.app_template_global()
 def language_name(code: str | None, name: str | None) -> str:
     """A language's name in the page's language (``sq`` -> "shqip" or "Albanian")."""
     if code:
-        found = Locale.parse(get_locale()).languages.get(code)
+        found = Locale.parse(page_language()).languages.get(code)
         if found:
             return found
     return name or code or ""
@@ -41,7 +41,7 @@ def language_name(code: str | None, name: str | None) -> str:
 
 @bp.app_template_global()
 def day_name(index: int) -> str:
-    name = get_day_names("wide", locale=get_locale())[index]
+    name = get_day_names("wide", locale=page_language())[index]
     return name[:1].upper() + name[1:]
 
 
@@ -64,13 +64,20 @@ def viewer_organisation() -> int | None:
 
 
 def _filtered():
-    everything = services.published_services(db.session, viewer_organisation())
+    everything = services.shown_directory(db.session, viewer_organisation())[1]
     form = FilterForm(request.args).fill(services.towns(everything))
     chosen = form.chosen
     found = services.filter_services(everything, chosen.get("area"), chosen.get("town"), chosen.get("q"))
     current = now()
     opening = {service.id: services.is_open(service.schedules, current) for service in found}
     return {"form": form, "filters": chosen, "services": found, "opening": opening, "vocabulary": vocabulary}
+
+
+def _not_modified(tag: str):
+    response = current_app.response_class(status=304)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/services")
@@ -97,10 +104,21 @@ def show_map():
 
 @bp.get("/services/directory.json")
 def directory_json():
-    """Every shown service as compact JSON, for the phone to filter, sort and tell "open now" offline."""
-    found = services.published_services(db.session, viewer_organisation())
-    payload = services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id))
-    return jsonify(payload)
+    """Every shown service as compact JSON, for the phone to filter, sort and tell "open now" offline.
+
+    Its ``ETag`` is the directory's version: a phone that has the current copy gets 304 and no body.
+    """
+    organisation_id = viewer_organisation()
+    version = services.directory_version(db.session)
+    tag = f"{version}-{organisation_id or 0}" if version else None
+    if tag is not None and request.if_none_match.contains(tag):
+        return _not_modified(tag)
+    found = services.shown_directory(db.session, organisation_id)[1]
+    response = jsonify(services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id)))
+    if tag is not None:
+        response.set_etag(tag)
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/services/<service_id>")

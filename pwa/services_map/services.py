@@ -11,8 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
     DirectoryLanguage,
@@ -25,6 +26,7 @@ from ..models import (
     DirectoryServiceCategory,
     DirectoryServiceHidden,
     DirectoryServiceReport,
+    DirectoryState,
 )
 from ..pagination import Page, page_of
 from . import hsds, vocabulary
@@ -65,6 +67,42 @@ def published_services(session, organisation_id: int | None = None) -> list[Dire
     query = _not_hidden_by(select(DirectoryService).where(DirectoryService.status == "active"), organisation_id)
     services = session.scalars(query.options(*_LOAD)).all()
     return sorted(services, key=lambda service: (search_key(service.name), service.id))
+
+
+def directory_version(session) -> str | None:
+    """The directory's current version (None before anything was ever written to it)."""
+    return session.scalar(_VERSION)
+
+
+_VERSION = select(DirectoryState.version).where(DirectoryState.id == 1)
+
+
+def shown_directory(session, organisation_id: int | None = None) -> tuple[str | None, list[DirectoryService]]:
+    """The directory's version and ``published_services``, read from the database once per version and process.
+
+    The services are a read-only copy, outside any session: pages and JSON show them, nothing
+    changes them or links other records to them (use ``published_services`` for that).
+    """
+    version = directory_version(session)
+    if version is None:
+        return None, _detached(session, organisation_id)
+    copies = current_app.extensions.setdefault("dera_directory", {})
+    key = (version, organisation_id)
+    found = copies.get(key)
+    if found is None:
+        for old in [k for k in copies if k[0] != version]:
+            del copies[old]
+        copies[key] = found = _detached(session, organisation_id)
+    return version, found
+
+
+def _detached(session, organisation_id: int | None) -> list[DirectoryService]:
+    """``published_services`` loaded by a session of its own and closed, so the objects belong to no request.
+
+    It reads through the request's own connection, so it sees what the request has written.
+    """
+    with Session(bind=session.connection()) as reader:
+        return published_services(reader, organisation_id)
 
 
 def all_services(session, page: int) -> Page:

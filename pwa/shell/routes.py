@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, g, make_response, render_template, req
 from flask_babel import gettext as _
 
 from ..assets import asset_url, asset_version, file_version
-from ..i18n import get_locale
+from ..i18n import page_language
 
 bp = Blueprint("shell", __name__)
 
@@ -56,7 +56,7 @@ def manifest():
         "id": "/",
         "name": name,
         "short_name": name[:12],
-        "lang": get_locale(),
+        "lang": page_language(),
         "start_url": "/",
         "scope": "/",
         "display": "standalone",

@@ -1,5 +1,6 @@
 """Responses are compressed, except where a secret sits beside text a stranger could choose (BREACH)."""
 import gzip
+from pathlib import Path
 
 import brotli
 import pytest
@@ -31,3 +32,20 @@ def test_static_files_are_compressed(client, org):
     response = client.get("/static/css/dera.css", headers={"Accept-Encoding": "br"})
     assert response.headers["Content-Encoding"] == "br"
     assert b"{" in brotli.decompress(response.get_data())
+
+
+@pytest.mark.parametrize("encoding,decode", [("br", brotli.decompress), ("gzip", gzip.decompress)])
+def test_static_files_are_compressed_once_at_the_best_level(app, client, org, encoding, decode):
+    original = (Path(app.static_folder) / "vendor/htmx-2.0.11/htmx.min.js").read_bytes()
+    first = client.get("/static/vendor/htmx-2.0.11/htmx.min.js", headers={"Accept-Encoding": f"{encoding}, identity"})
+    again = client.get("/static/vendor/htmx-2.0.11/htmx.min.js", headers={"Accept-Encoding": encoding})
+    assert first.headers["Content-Encoding"] == encoding and decode(first.get_data()) == original
+    assert again.get_data() == first.get_data()
+    best = brotli.compress(original, quality=11) if encoding == "br" else gzip.compress(original, compresslevel=9, mtime=0)
+    assert len(first.get_data()) == len(best)
+    assert first.headers["ETag"].endswith(f'-{encoding}"')
+
+
+def test_static_files_go_uncompressed_to_a_client_that_asks_so(client, org):
+    response = client.get("/static/css/dera.css", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in response.headers and b"{" in response.get_data()

@@ -174,3 +174,21 @@ def test_development_accepts_the_placeholder_push_subject(tmp_path, monkeypatch)
     monkeypatch.delenv("DERA_VAPID_SUBJECT", raising=False)
     monkeypatch.setenv("DERA_INSTANCE_PATH", str(tmp_path))
     assert create_app().config["VAPID_SUBJECT"] == "mailto:push@dera.invalid"
+
+
+def test_a_serving_process_moves_what_it_built_out_of_the_collectors_way(tmp_path):
+    import gc
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, os\n"
+        "from pwa import create_app\n"
+        "app = create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+        "before = gc.get_freeze_count()\n"
+        "app.test_client().get('/healthz')\n"
+        "print(before == 0 and gc.get_freeze_count() > 10000)\n"
+    )
+    env = {**__import__("os").environ, "DERA_INSTANCE_PATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip().endswith("True")

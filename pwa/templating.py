@@ -1,0 +1,49 @@
+"""What every page's template calls many times, made cheap: links without arguments and translations.
+
+A page calls ``url_for`` and ``_()`` dozens of times. A link with no arguments is the same for
+every request of a process under one script root, so it is built once; the page's catalog is
+looked up once per request and its language (which ``force_locale`` may change mid-request)
+is checked on each use.
+"""
+from __future__ import annotations
+
+from flask import current_app, g, request
+from flask_babel import get_translations
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["url_for"] = url_for
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def url_for(endpoint: str, **values) -> str:
+    """``flask.url_for``; a link with no arguments is built once per process and script root."""
+    app = current_app._get_current_object()
+    if values or endpoint.startswith(".") or app.debug:
+        return app.url_for(endpoint, **values)
+    links = app.extensions.setdefault("dera_links", {})
+    key = (request.script_root if request else "", endpoint)
+    try:
+        return links[key]
+    except KeyError:
+        links[key] = link = app.url_for(endpoint)
+        return link
+
+
+def _catalog():
+    """The page's translations: found once per request and language."""
+    babel_context = getattr(g, "_flask_babel", None)
+    locale = getattr(babel_context, "babel_locale", None)
+    cached = g.get("_dera_catalog")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    babel_context = getattr(g, "_flask_babel", None)
+    g._dera_catalog = (getattr(babel_context, "babel_locale", None), translations)
+    return translations

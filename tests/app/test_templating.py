@@ -1,0 +1,48 @@
+"""Links and translations that pages use many times are made once, and stay right."""
+import re
+
+from flask_babel import force_locale, gettext
+
+from pwa.extensions import db
+from pwa.i18n import page_language
+
+
+def _links(html):
+    return set(re.findall(r'href="(/[^"]*)"', html))
+
+
+def test_links_follow_the_address_the_app_is_served_under(client, org):
+    plain = client.get("/contacts").get_data(as_text=True)
+    mounted = client.get("/contacts", environ_overrides={"SCRIPT_NAME": "/dera"}).get_data(as_text=True)
+    assert "/trusted-people" in {link.split("?")[0] for link in _links(plain)}
+    assert _links(mounted) and all(link.startswith("/dera/") for link in _links(mounted))
+    again = client.get("/contacts").get_data(as_text=True)
+    assert _links(again) == _links(plain)
+
+
+def test_static_addresses_carry_the_files_hash_under_any_address(client, org):
+    mounted = client.get("/contacts", environ_overrides={"SCRIPT_NAME": "/dera"}).get_data(as_text=True)
+    assert re.search(r'href="/dera/static/css/dera\.css\?v=[0-9a-f]{10}"', mounted)
+    plain = client.get("/contacts").get_data(as_text=True)
+    assert re.search(r'href="/static/css/dera\.css\?v=[0-9a-f]{10}"', plain)
+
+
+def test_pages_follow_a_language_forced_inside_the_request(app, org):
+    with app.test_request_context("/"):
+        assert page_language() == "sq"
+        sq = app.jinja_env.from_string("{{ _('Today') }} {{ get_locale() }}").render()
+        with force_locale("en"):
+            en = app.jinja_env.from_string("{{ _('Today') }} {{ get_locale() }}").render()
+            assert gettext("Today") == "Today"
+        back = app.jinja_env.from_string("{{ _('Today') }} {{ get_locale() }}").render()
+    assert en == "Today en"
+    assert sq == back and sq.endswith(" sq") and not sq.startswith("Today ")
+
+
+def test_the_language_she_chooses_is_the_pages_language(client, people, login_as):
+    login_as(people.lulja)
+    assert '<html lang="sq">' in client.get("/today").get_data(as_text=True)
+    people.lulja.locale = "en"
+    db.session.commit()
+    page = client.get("/today")
+    assert '<html lang="en">' in page.get_data(as_text=True) and page.headers["Content-Language"] == "en"
