@@ -124,6 +124,10 @@ def _grow(app, people: int) -> None:
                 db.session.flush()
                 db.session.add(DirectoryServiceReport(service_id=service.id, kind="phone", reported_on=now.date() - timedelta(days=n % 90)))
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # As autovacuum would soon after: without statistics of the grown tables, PostgreSQL plans for empty ones.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("ANALYZE")
 
 
 def _check_ins(app, count: int) -> int:
