@@ -1,7 +1,7 @@
 """The audit log's filters (a GET form: reading changes nothing, so it needs no CSRF token)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, ValidationError
-from wtforms.validators import Optional
+from wtforms import HiddenField, SelectField, StringField, ValidationError
+from wtforms.validators import Length, Optional
 
 from ..forms import DateField, Form
 
@@ -14,8 +14,15 @@ def _optional_int(value):
 
 
 class LogFilterForm(Form):
-    # TRANSLATORS: audit log filter and column: the person whose record it is
-    survivor = SelectField(_l("Person"), coerce=_optional_int, validate_choice=False)
+    # One person's record, from the link on her record (a list of every person would grow with the organisation).
+    survivor = HiddenField(filters=[_optional_int])
+    person = StringField(
+        # TRANSLATORS: audit log filter and column: the person whose record it is
+        _l("Person"),
+        # TRANSLATORS: audit log filter hint: type the person's nickname (pseudonim), or a part of it
+        description=_l("The person's nickname, or part of it."),
+        validators=[Optional(), Length(max=40)],
+    )
     # TRANSLATORS: audit log filter and column: who opened or changed the record
     staff = SelectField(_l("Staff member"), coerce=_optional_int, validate_choice=False)
     action = SelectField(_l("Kind of action"), validate_choice=False)

@@ -4,7 +4,6 @@ Plain functions: they take the database session and the time explicitly.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -30,8 +29,8 @@ from ..models import (
     record_case_event,
 )
 from ..models.help import OPEN_STATUSES, URGENCIES
+from ..pagination import PAGE_SIZE, Page, page_of
 
-PAGE_SIZE = 50
 STAGES = ("crisis", "transition", "inclusion")
 
 
@@ -60,14 +59,6 @@ class CaseRow:
     @property
     def needs_attention(self) -> bool:
         return bool(self.open_requests or self.check_in_due or self.closure_pending)
-
-
-@dataclass
-class CaseloadPage:
-    rows: list[CaseRow]
-    page: int
-    pages: int
-    total: int
 
 
 def _check_in_due(organisation: Organisation, stage, last_check_in, opened_at, today: date):
@@ -99,11 +90,11 @@ def caseload(
     closed: bool = False,
     page: int = 1,
     page_size: int = PAGE_SIZE,
-) -> CaseloadPage:
+) -> Page:
     """The people in ``visible``, most in need of attention first, one page at a time.
 
-    Two queries whatever the size of the organisation: one counts, one reads the page with
-    every figure computed by the database.
+    Two queries whatever the size of the organisation (``page_of``): one counts, one reads the
+    page with every figure computed by the database.
     """
     people = visible.subquery()
     manager = aliased(Staff)
@@ -132,14 +123,26 @@ def caseload(
     last_check_in = (
         select(func.max(CheckIn.held_on)).where(CheckIn.plan_id == Plan.id).correlate(Plan).scalar_subquery()
     )
-    due = _check_in_due(organisation, Plan.stage, last_check_in, people.c.created_at, today)
-    pending = and_(people.c.closure_requested_at.is_not(None), people.c.closed_at.is_(None))
-    has_requests = func.coalesce(open_requests.c.n, 0) > 0
-    needs_attention = or_(has_requests, and_(people.c.closed_at.is_(None), due), pending)
-    urgency_rank = case(*[(oldest_urgency == name, rank) for rank, name in enumerate(URGENCIES)], else_=len(URGENCIES))
-
-    query = (
-        select(people.c.id)
+    # Each person's figures are worked out once, in a materialised step: the order below reads
+    # them several times, and a database that inlined them would run each subquery per mention.
+    facts = (
+        select(
+            people.c.id,
+            people.c.nickname,
+            manager.first_name.label("case_manager"),
+            Plan.stage,
+            people.c.pin_hash.is_not(None).label("enrolled"),
+            people.c.locked_at.is_not(None).label("locked"),
+            func.coalesce(open_requests.c.n, 0).label("open_requests"),
+            oldest_urgency.label("oldest_urgency"),
+            open_requests.c.oldest,
+            next_appointment.label("next_appointment"),
+            last_check_in.label("last_check_in"),
+            people.c.created_at,
+            people.c.last_active_on,
+            people.c.closed_at,
+            people.c.closure_requested_at,
+        )
         .select_from(people)
         .join(manager, manager.id == people.c.case_manager_id)
         .outerjoin(Plan, Plan.survivor_id == people.c.id)
@@ -147,46 +150,51 @@ def caseload(
         .where(people.c.closed_at.is_not(None) if closed else people.c.closed_at.is_(None))
     )
     if stage in STAGES:
-        query = query.where(Plan.stage == stage if stage != "crisis" else or_(Plan.stage == stage, Plan.stage.is_(None)))
+        facts = facts.where(Plan.stage == stage if stage != "crisis" else or_(Plan.stage == stage, Plan.stage.is_(None)))
+    row = facts.cte("caseload_facts").prefix_with("MATERIALIZED")
+    due = _check_in_due(organisation, row.c.stage, row.c.last_check_in, row.c.created_at, today)
+    pending = and_(row.c.closure_requested_at.is_not(None), row.c.closed_at.is_(None))
+    needs_attention = or_(row.c.open_requests > 0, and_(row.c.closed_at.is_(None), due), pending)
+    urgency_rank = case(*[(row.c.oldest_urgency == name, rank) for rank, name in enumerate(URGENCIES)], else_=len(URGENCIES))
+    query = select(
+        row.c.id,
+        row.c.nickname,
+        row.c.case_manager,
+        row.c.stage,
+        row.c.enrolled,
+        row.c.locked,
+        row.c.open_requests,
+        row.c.oldest_urgency,
+        row.c.oldest,
+        row.c.next_appointment,
+        row.c.last_check_in,
+        and_(row.c.closed_at.is_(None), due),
+        row.c.last_active_on,
+        row.c.closed_at,
+        pending,
+    )
     if attention:
         query = query.where(needs_attention)
-
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, page), pages)
-    rows = session.execute(
-        query.with_only_columns(
-            people.c.id,
-            people.c.nickname,
-            manager.first_name,
-            Plan.stage,
-            people.c.pin_hash.is_not(None),
-            people.c.locked_at.is_not(None),
-            func.coalesce(open_requests.c.n, 0),
-            oldest_urgency,
-            open_requests.c.oldest,
-            next_appointment,
-            last_check_in,
-            and_(people.c.closed_at.is_(None), due),
-            people.c.last_active_on,
-            people.c.closed_at,
-            pending,
-        )
-        .order_by(
+    found = page_of(
+        session,
+        query.order_by(
             case((needs_attention, 0), else_=1),
             case((pending, 0), else_=1),
             urgency_rank,
-            open_requests.c.oldest,
-            last_check_in.is_not(None),
-            last_check_in,
-            people.c.closed_at.desc(),
-            func.lower(people.c.nickname),
-            people.c.id,
-        )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return CaseloadPage([_row(values) for values in rows], page, pages, total)
+            row.c.oldest,
+            row.c.last_check_in.is_not(None),
+            row.c.last_check_in,
+            row.c.closed_at.desc(),
+            func.lower(row.c.nickname),
+            row.c.id,
+        ),
+        page,
+        page_size,
+        # Without the attention filter, counting needs none of the figures.
+        count=None if attention else facts.with_only_columns(people.c.id),
+    )
+    found.items = [_row(values) for values in found.items]
+    return found
 
 
 def _row(values) -> CaseRow:

@@ -12,6 +12,7 @@ from ..auth.services import create_staff, verify_secret, hash_secret
 from ..extensions import db
 from ..clock import now
 from ..models import Role, Staff, Survivor, staff_by_username
+from ..pagination import page_number, page_of
 from ..help import services as help_services
 from ..help.forms import AwayForm
 from ..push import services as push_services
@@ -50,7 +51,7 @@ def caseload():
         stage=args.get("stage") or None,
         attention=args.get("attention") == "1",
         closed=args.get("closed") == "1",
-        page=args.get("page", 1, type=int),
+        page=args.get("page", 1, type=page_number),
     )
     filters = {key: args[key] for key in ("stage", "attention", "closed") if args.get(key)}
     return render_template("console/caseload.html", view=view, filters=filters, at=now())
@@ -124,7 +125,8 @@ def show_code(survivor_id: int):
 @supervisor_required
 def staff_accounts():
     """The organisation's staff accounts."""
-    return render_template("console/staff.html", staff=services.staff_list(db.session, current_user.organisation_id))
+    staff = page_of(db.session, services.staff_list(current_user.organisation_id), request.args.get("page", 1, type=page_number), scalars=True)
+    return render_template("console/staff.html", staff=staff)
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..auth.services import issue_enrolment_code
 from ..plan.vocabulary import STAGE_ORDER
@@ -44,12 +44,9 @@ def reenrol_survivor(session, staff: Staff, survivor: Survivor, now: datetime, h
     return code
 
 
-def staff_list(session, organisation_id: int) -> list[Staff]:
-    return list(
-        session.scalars(
-            select(Staff).where(Staff.organisation_id == organisation_id).order_by(Staff.role.desc(), func.lower(Staff.first_name))
-        )
-    )
+def staff_list(organisation_id: int) -> Select:
+    """The organisation's staff: supervisors first, then by first name."""
+    return select(Staff).where(Staff.organisation_id == organisation_id).order_by(Staff.role.desc(), func.lower(Staff.first_name), Staff.id)
 
 
 def colleagues(session, staff: Staff) -> list[Staff]:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..help.labels import SETBACK_LABELS, URGENCY_LABELS
 from ..help.services import escalation_delay
@@ -307,19 +307,23 @@ def _help_figures(session, organisation: Organisation, start: datetime, end: dat
 
 
 def _appointment_figures(session, organisation_id: int, start: datetime, end: datetime, now: datetime) -> list[Table]:
-    appointments = session.execute(
-        select(Appointment.starts_at, Appointment.cancelled_at, Appointment.cant_come_at)
-        .join(Survivor, Appointment.survivor_id == Survivor.id)
-        .where(Survivor.organisation_id == organisation_id, Appointment.starts_at >= start, Appointment.starts_at < end)
-    ).all()
-    outcomes = Counter()
-    for a in appointments:
-        if a.cancelled_at is not None:
-            outcomes["cancelled"] += 1
-        elif a.cant_come_at is not None:
-            outcomes["missed"] += 1
-        elif a.starts_at <= now:
-            outcomes["kept"] += 1
+    # Counted by the database: a period can hold thousands of appointments.
+    outcome = case(
+        (Appointment.cancelled_at.is_not(None), "cancelled"),
+        (Appointment.cant_come_at.is_not(None), "missed"),
+        (Appointment.starts_at <= now, "kept"),
+    )
+    outcomes = Counter(
+        dict(
+            session.execute(
+                select(outcome, func.count())
+                .join(Survivor, Appointment.survivor_id == Survivor.id)
+                .where(Survivor.organisation_id == organisation_id, Appointment.starts_at >= start, Appointment.starts_at < end)
+                .group_by(outcome)
+            ).all()
+        )
+    )
+    outcomes.pop(None, None)
     reminders = session.scalar(
         select(func.count(AppointmentReminder.id))
         .join(Appointment, AppointmentReminder.appointment_id == Appointment.id)

@@ -12,7 +12,7 @@ from ..access import get_survivor_or_404, visible_survivors
 from ..clock import now
 from ..extensions import db
 from ..models import HelpRequest
-from ..pagination import page_number
+from ..pagination import page_number, page_of
 from ..rota.services import is_on_duty
 from ..security import staff_required
 from . import services
@@ -51,15 +51,13 @@ def _back_to(help_request: HelpRequest) -> str:
     return url_for("inbox.show_request", request_id=help_request.id)
 
 
-INBOX_PAGE_SIZE = 50
+def _requested_page() -> int:
+    return request.args.get("page", 1, type=page_number)
 
 
 def _inbox_page():
     """One page of the inbox: an organisation's open requests can be many."""
-    return db.paginate(
-        services.inbox_query(visible_survivors(current_user)),
-        page=request.args.get("page", 1, type=page_number), per_page=INBOX_PAGE_SIZE, error_out=False,
-    )
+    return page_of(db.session, services.inbox_query(visible_survivors(current_user)), _requested_page(), scalars=True)
 
 
 @bp.get("/inbox")
@@ -141,7 +139,7 @@ def show_duty_queue():
     at = now()
     return render_template(
         "help/duty.html",
-        requests=services.duty_queue(db.session, current_user.organisation_id),
+        requests=page_of(db.session, services.duty_queue_query(current_user.organisation_id), _requested_page(), scalars=True),
         figures=services.waiting_times(db.session, current_user.organisation_id, at) if current_user.is_supervisor else None,
         at=at,
     )

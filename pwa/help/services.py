@@ -323,17 +323,20 @@ def escalate_overdue_requests(session, now: datetime, limit: int = 50) -> int:
     return escalated
 
 
-def duty_queue(session, organisation_id: int) -> list[HelpRequest]:
+def duty_queue_query(organisation_id: int) -> Select:
     """Escalated requests that nobody has seen yet, most urgent and oldest first."""
-    return list(
-        session.scalars(
-            select(HelpRequest)
-            .join(Survivor, HelpRequest.survivor_id == Survivor.id)
-            .where(Survivor.organisation_id == organisation_id, HelpRequest.status == "sent", HelpRequest.escalated_at.is_not(None))
-            .options(*_WITH_PEOPLE)
-            .order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
-        )
+    return (
+        select(HelpRequest)
+        .join(Survivor, HelpRequest.survivor_id == Survivor.id)
+        .where(Survivor.organisation_id == organisation_id, HelpRequest.status == "sent", HelpRequest.escalated_at.is_not(None))
+        .options(*_WITH_PEOPLE)
+        .order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
     )
+
+
+def duty_queue(session, organisation_id: int) -> list[HelpRequest]:
+    """The whole duty queue as a list (see ``duty_queue_query``)."""
+    return list(session.scalars(duty_queue_query(organisation_id)))
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
@@ -15,8 +15,11 @@ from .types import UTCDateTime, utcnow
 class Appointment(db.Model):
     """A meeting at a set time and place; the title and place are encrypted at rest."""
 
+    # The caseload asks every person for her next appointment: the index answers without reading them all.
+    __table_args__ = (Index("ix_appointment_survivor_id_starts_at", "survivor_id", "starts_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    survivor_id: Mapped[int] = mapped_column(ForeignKey("survivor.id", ondelete="CASCADE"), index=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("survivor.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     title: Mapped[str] = mapped_column(EncryptedText)

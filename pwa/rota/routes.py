@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from babel.dates import get_day_names
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +11,7 @@ from ..clock import now, today
 from ..extensions import db
 from ..i18n import page_language
 from ..models import DutyException, DutyShift, Staff
+from ..pagination import page_number, page_of
 from ..security import supervisor_required
 from . import services
 from .forms import ExceptionForm, ShiftForm
@@ -55,7 +56,7 @@ def _page(shift_form=None, exception_form=None, status: int = 200):
         "rota/rota.html",
         week=services.week(db.session, organisation_id),
         days=weekday_names(),
-        exceptions=services.upcoming_exceptions(db.session, organisation_id, today()),
+        exceptions=page_of(db.session, services.upcoming_exceptions(organisation_id, today()), request.args.get("page", 1, type=page_number), scalars=True),
         shift_form=shift_form,
         exception_form=exception_form,
     ), status

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import remembered
 from ..models import DutyException, DutyShift, Role, Staff
@@ -103,12 +104,17 @@ def staff_on_duty(session, organisation_id: int, at: datetime, zone: str = ZONE)
     ids = on_duty_ids(session, organisation_id, at, zone)
     if not ids:
         return []
-    return list(
-        session.scalars(
-            select(Staff)
-            .where(Staff.id.in_(ids), Staff.role == Role.CASE_MANAGER, Staff.active.is_(True), Staff.away.is_(False))
-            .order_by(Staff.first_name, Staff.id)
-        )
+    # The console's navigation and the staff list both show them: read them once too.
+    return remembered(
+        session,
+        ("staff_on_duty", ids),
+        lambda: list(
+            session.scalars(
+                select(Staff)
+                .where(Staff.id.in_(ids), Staff.role == Role.CASE_MANAGER, Staff.active.is_(True), Staff.away.is_(False))
+                .order_by(Staff.first_name, Staff.id)
+            )
+        ),
     )
 
 
@@ -139,20 +145,20 @@ def week(session, organisation_id: int) -> dict[int, list[DutyShift]]:
         select(DutyShift)
         .join(Staff, DutyShift.staff_id == Staff.id)
         .where(DutyShift.organisation_id == organisation_id)
+        .options(contains_eager(DutyShift.staff))
         .order_by(DutyShift.weekday, DutyShift.starts_minute, Staff.first_name)
     ):
         grid[shift.weekday].append(shift)
     return grid
 
 
-def upcoming_exceptions(session, organisation_id: int, today: date) -> list[DutyException]:
-    """Exceptions from today on, soonest first."""
-    return list(
-        session.scalars(
-            select(DutyException)
-            .where(DutyException.organisation_id == organisation_id, DutyException.on_date >= today)
-            .order_by(DutyException.on_date, DutyException.starts_minute, DutyException.id)
-        )
+def upcoming_exceptions(organisation_id: int, today: date) -> Select:
+    """Exceptions from today on, soonest first, each with its staff member."""
+    return (
+        select(DutyException)
+        .where(DutyException.organisation_id == organisation_id, DutyException.on_date >= today)
+        .options(joinedload(DutyException.staff))
+        .order_by(DutyException.on_date, DutyException.starts_minute, DutyException.id)
     )
 
 

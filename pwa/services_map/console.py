@@ -6,7 +6,7 @@ import binascii
 import io
 import zipfile
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -14,6 +14,7 @@ from flask_login import current_user
 from ..boundary import upload_endpoint
 from ..clock import now
 from ..extensions import db
+from ..pagination import page_number
 from ..security import supervisor_required
 from . import hsds, services, vocabulary
 from .forms import ApplyImportForm, ImportForm, ServiceForm
@@ -101,10 +102,11 @@ def _kept_service(service_id: str):
 @supervisor_required
 def list_directory():
     """Every service in the directory, shown or hidden, with who keeps it."""
+    found = services.all_services(db.session, request.args.get("page", 1, type=page_number))
     return render_template(
         "services_map/console_list.html",
-        services=services.all_services(db.session),
-        hidden_here=services.hidden_for(db.session, current_user.organisation_id),
+        services=found,
+        hidden_here=services.hidden_for(db.session, current_user.organisation_id, among=found.items),
         organisation_id=current_user.organisation_id,
     )
 
@@ -183,7 +185,7 @@ def show_here(service_id: str):
 def report_queue():
     """Services someone said are wrong, with what and since when, and when each was last checked."""
     return render_template(
-        "services_map/console_reports.html", queue=services.report_queue(db.session),
+        "services_map/console_reports.html", queue=services.report_queue(db.session, request.args.get("page", 1, type=page_number)),
         organisation_id=current_user.organisation_id, vocabulary=vocabulary,
     )
 

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
 from flask import current_app
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
@@ -28,6 +28,7 @@ from ..models import (
     DirectoryServiceReport,
     DirectoryState,
 )
+from ..pagination import Page, page_of
 from . import hsds, vocabulary
 from .hsds import DAYS
 
@@ -104,10 +105,10 @@ def _detached(session, organisation_id: int | None) -> list[DirectoryService]:
         return published_services(reader, organisation_id)
 
 
-def all_services(session) -> list[DirectoryService]:
-    """Every service, shown or hidden, by name (for supervisors)."""
-    services = session.scalars(select(DirectoryService).options(*_LOAD)).all()
-    return sorted(services, key=lambda service: (search_key(service.name), service.id))
+def all_services(session, page: int) -> Page:
+    """Every service, shown or hidden, by name, a page at a time (for supervisors)."""
+    query = select(DirectoryService).options(*_LOAD).order_by(func.lower(DirectoryService.name), DirectoryService.id)
+    return page_of(session, query, page, scalars=True)
 
 
 def published_service(session, service_id: str, organisation_id: int | None = None) -> DirectoryService | None:
@@ -116,9 +117,11 @@ def published_service(session, service_id: str, organisation_id: int | None = No
     return session.scalar(_not_hidden_by(query, organisation_id).options(*_LOAD))
 
 
-def hidden_for(session, organisation_id: int) -> set[str]:
-    """The ids of the services an organisation hides from its own people."""
+def hidden_for(session, organisation_id: int, among: list[DirectoryService] | None = None) -> set[str]:
+    """The ids of the services an organisation hides from its own people (only ``among`` these, when given)."""
     query = select(DirectoryServiceHidden.service_id).where(DirectoryServiceHidden.organisation_id == organisation_id)
+    if among is not None:
+        query = query.where(DirectoryServiceHidden.service_id.in_([service.id for service in among]))
     return set(session.scalars(query))
 
 
@@ -665,15 +668,26 @@ class ReportedService:
     first_reported: date
 
 
-def report_queue(session) -> list[ReportedService]:
-    """Every service with reports, the oldest report first."""
-    reports = session.scalars(select(DirectoryServiceReport).order_by(DirectoryServiceReport.reported_on, DirectoryServiceReport.id)).all()
-    found: dict[str, ReportedService] = {}
-    for report in reports:
-        if report.service_id not in found:
-            found[report.service_id] = ReportedService(find_service(session, report.service_id), {kind: 0 for kind in vocabulary.REPORT_KINDS}, report.reported_on)
-        found[report.service_id].counts[report.kind] = found[report.service_id].counts.get(report.kind, 0) + 1
-    return list(found.values())
+def report_queue(session, page: int) -> Page:
+    """Every service with reports, the one reported first first, a page at a time; two more statements per page."""
+    first_reported = func.min(DirectoryServiceReport.reported_on)
+    found = page_of(
+        session,
+        select(DirectoryService, first_reported)
+        .join(DirectoryServiceReport, DirectoryServiceReport.service_id == DirectoryService.id)
+        .group_by(DirectoryService.id)
+        .order_by(first_reported, DirectoryService.id),
+        page,
+    )
+    counts = {service.id: {kind: 0 for kind in vocabulary.REPORT_KINDS} for service, _first in found.items}
+    for service_id, kind, count in session.execute(
+        select(DirectoryServiceReport.service_id, DirectoryServiceReport.kind, func.count())
+        .where(DirectoryServiceReport.service_id.in_(list(counts)))
+        .group_by(DirectoryServiceReport.service_id, DirectoryServiceReport.kind)
+    ):
+        counts[service_id][kind] = count
+    found.items = [ReportedService(service, counts[service.id], first) for service, first in found.items]
+    return found
 
 
 def mark_checked(session, service: DirectoryService, now: datetime) -> None:

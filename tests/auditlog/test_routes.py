@@ -58,7 +58,7 @@ def test_filters_by_person_staff_member_kind_and_dates(client, people, login_as)
 
 
 def test_a_wrong_date_range_is_explained_and_the_log_still_shows(client, people, login_as):
-    _event(people.arta, people.lulja)
+    _event(people.arta, people.lulja, at=datetime(2027, 2, 5, 9, 0, tzinfo=timezone.utc))  # after the start, which still holds
     login_as(people.supervisor)
     html = client.get("/console/audit/?start=2027-02-01&end=2027-01-01").get_data(as_text=True)
     assert "Data e mbarimit është para datës së fillimit." in html
@@ -140,3 +140,48 @@ def test_a_supervisor_goes_from_a_record_to_its_log_and_a_case_manager_does_not(
     assert link in client.get(f"/console/people/{people.lulja.id}").get_data(as_text=True)
     login_as(people.arta)
     assert link not in client.get(f"/console/people/{people.lulja.id}").get_data(as_text=True)
+
+
+def test_the_log_finds_people_by_part_of_their_nickname(client, people, login_as):
+    _event(people.arta, people.lulja)
+    _event(people.besnik, people.dielli)
+    _event(people.arta, None, "view")
+    login_as(people.supervisor)
+    assert [r[2] for r in _rows(client, "?person=ULJ")] == ["Lulja"]
+    assert _rows(client, "?person=%25") == []  # a wildcard is only a character to find
+    html = client.get("/console/audit/?person=" + "x" * 41).get_data(as_text=True)
+    assert "40" in html and "Dielli" in html  # too long: explained, and the filter is left out
+
+
+def test_the_log_of_one_record_says_whose_it_is_and_how_to_see_every_record(client, people, login_as):
+    _event(people.arta, people.lulja, "plan_edit")
+    _event(people.besnik, people.dielli)
+    login_as(people.supervisor)
+    soup = BeautifulSoup(client.get(f"/console/audit/?survivor={people.lulja.id}&action=plan_edit").get_data(as_text=True), "html.parser")
+    assert "Vetëm veprimet për personin: Lulja." in soup.main.get_text()
+    assert soup.find("a", string="Shfaq veprimet për të gjithë")["href"] == "/console/audit/?action=plan_edit"
+    assert soup.find("input", attrs={"name": "survivor", "type": "hidden"})["value"] == str(people.lulja.id)
+
+
+def test_the_page_links_keep_the_filters_and_nothing_else(client, people, login_as):
+    start = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    db.session.add_all(AuditEvent(staff_id=people.arta.id, survivor_id=people.lulja.id, action="view", at=start + timedelta(minutes=n)) for n in range(60))
+    db.session.commit()
+    login_as(people.supervisor)
+    soup = BeautifulSoup(client.get("/console/audit/?action=view&_external=1&page=1").get_data(as_text=True), "html.parser")
+    [link] = soup.select("nav.pagination a")
+    assert link["href"] in ("/console/audit/?page=2&action=view", "/console/audit/?action=view&page=2")
+
+
+def test_a_long_log_is_counted_only_so_far_and_still_pages_on(client, people, login_as, monkeypatch):
+    from pwa.auditlog import routes
+
+    monkeypatch.setattr(routes, "COUNT_LIMIT", 60)
+    start = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    db.session.add_all(AuditEvent(staff_id=people.arta.id, survivor_id=people.lulja.id, action="view", at=start + timedelta(minutes=n)) for n in range(120))
+    db.session.commit()
+    login_as(people.supervisor)
+    html = client.get("/console/audit/?page=2").get_data(as_text=True)
+    assert "Më shumë se 60 veprime" in html and "Faqja 2<" in html and 'rel="next"' in html
+    last = client.get("/console/audit/?page=3").get_data(as_text=True)
+    assert len(_rows(client, "?page=3")) == 20 and 'rel="next"' not in last and 'rel="prev"' in last

@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from pwa.access import visible_survivors
 from pwa.appointments.services import tirane_day
@@ -10,6 +9,7 @@ from pwa.cases.services import caseload
 from pwa.extensions import db
 from pwa.models import CheckIn, Survivor, utcnow
 from tests import factories
+from tests.queries import queries_for
 
 
 def _check_in(survivor, days_ago: int, stage: str = "crisis"):
@@ -20,7 +20,7 @@ def _check_in(survivor, days_ago: int, stage: str = "crisis"):
 
 
 def _rows(staff, **filters):
-    return caseload(db.session, visible_survivors(staff), staff.organisation, utcnow(), **filters).rows
+    return caseload(db.session, visible_survivors(staff), staff.organisation, utcnow(), **filters).items
 
 
 @pytest.mark.parametrize(
@@ -116,20 +116,7 @@ def _organisation_of(size: int):
 def _queries_for_caseload(app, supervisor) -> int:
     client = app.test_client()
     factories.sign_in_staff(client, supervisor)
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get("/console/")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
+    return queries_for(client, "/console/")
 
 
 def test_the_caseload_query_count_is_the_same_for_3_and_300_people(app):

@@ -4,10 +4,9 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import event
 
-from pwa.extensions import db
 from tests.figures.conftest import NOW
+from tests.queries import recorded_statements
 from tests.roles import ROLES, expected_status, sign_in_as
 
 JANUARY = "?period=custom&start=2027-01-01&end=2027-01-31"
@@ -91,14 +90,9 @@ def test_custom_dates_in_the_wrong_order_are_explained(client, january, login_as
 
 def test_the_page_reads_no_encrypted_column_or_free_text(client, january, login_as, frozen):
     login_as(january.supervisor)
-    statements = []
-    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         assert client.get("/console/figures/figures.csv" + COMPARED).status_code == 200
         assert client.get("/console/figures/" + COMPARED).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     for column in ("help_request.note", "help_request.outcome", "appointment.title", "appointment.place", "check_in.note", "goal.title", "step.text", "survivor.nickname"):
         assert not any(column in statement for statement in statements), column
 

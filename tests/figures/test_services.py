@@ -1,13 +1,12 @@
 """The figures match the hand-worked values, and small numbers are hidden, also from subtraction."""
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from pwa.crypto import EncryptedText
 from pwa.extensions import db
 from pwa.figures import services
 from pwa.figures.services import Cell, Line, Period, Table, suppress
 from tests.figures.conftest import NOW
+from tests.queries import recorded_statements
 
 JANUARY = Period(date(2027, 1, 1), date(2027, 1, 31))
 
@@ -80,13 +79,8 @@ def test_computing_the_figures_reads_no_encrypted_column_and_no_free_text(januar
     forbidden = [f"{t.name}.{c.name}" for t in db.metadata.sorted_tables for c in t.columns if isinstance(c.type, EncryptedText)]
     forbidden += ["survivor.nickname", "goal.title", "step.text"]
     assert "help_request.note" in forbidden and "check_in.note" in forbidden
-    statements = []
-    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         services.compute_figures(db.session, january.org, JANUARY, NOW, NOW.date())
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert statements
     read = [column for column in forbidden for statement in statements if column in statement]
     assert read == []

@@ -180,21 +180,15 @@ def test_she_sees_that_a_check_in_happened_but_not_the_note(client, people, logi
 
 
 def test_my_plan_reads_only_the_last_check_in_however_many_there_are(client, people, login_as, course):
-    from sqlalchemy import event
-
     from pwa.models import CheckIn
+    from tests.queries import recorded_statements
 
     plan = services.find_plan(db.session, people.lulja)
     for day in range(1, 41):
         db.session.add(CheckIn(plan_id=plan.id, held_on=date(2026, 1, day % 28 + 1), note=f"note {day}", staff_id=people.arta.id))
     db.session.commit()
     login_as(people.lulja)
-    statements = []
-    record = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         assert client.get("/plan").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     reads = [s for s in statements if "FROM check_in" in s]
     assert reads and all("LIMIT" in s for s in reads)

@@ -125,3 +125,17 @@ def test_on_duty_hours_for_a_date_without_any_time_are_refused(client, people, l
     response = client.post("/console/rota/exceptions", data={"exception-staff_id": people.besnik.id, "exception-on_date": "2027-01-12", "exception-kind": "on"})
     assert response.status_code == 400
     assert "Shkruaj orët e kujdestarisë, për shembull nga 08:00 deri në 16:00." in response.get_data(as_text=True)
+
+
+def test_exceptions_to_come_are_paginated(client, people, login_as):
+    from datetime import timedelta
+
+    from pwa.clock import today
+
+    for n in range(55):
+        db.session.add(DutyException(organisation_id=people.org.id, staff_id=people.arta.id, on_date=today() + timedelta(days=n)))
+    db.session.commit()
+    login_as(people.supervisor)
+    first = client.get("/console/rota/").get_data(as_text=True)
+    assert first.count('action="/console/rota/exceptions/') == 50 and 'href="/console/rota/?page=2"' in first
+    assert client.get("/console/rota/?page=2").get_data(as_text=True).count('action="/console/rota/exceptions/') == 5

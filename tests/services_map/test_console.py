@@ -106,3 +106,13 @@ def test_export_downloads_the_whole_directory(client, people, login_as):
     data = json.loads(client.get("/console/services/export.json").data)
     assert [(s["name"], s["status"]) for s in data["contents"]] == [("Qendra Drita", "inactive")]
     assert client.get("/console/services/export.zip").mimetype == "application/zip"
+
+
+def test_the_directory_comes_a_page_at_a_time_by_name(client, people, login_as):
+    for n in reversed(range(53)):
+        factories.directory_service(f"Qendra {n:02d}")
+    login_as(people.supervisor)
+    first = client.get("/console/services/").get_data(as_text=True)
+    assert first.index("Qendra 00") < first.index("Qendra 49") and "Qendra 50" not in first
+    second = client.get("/console/services/?page=2").get_data(as_text=True)
+    assert "Qendra 50" in second and "Qendra 52" in second and "Qendra 49" not in second and 'rel="prev"' in second

@@ -67,3 +67,21 @@ def test_only_the_keeping_supervisors_mark_checked_and_only_supervisors_see_the_
     assert len(_reports()) == 1
     if role != "other supervisor":
         assert client.get("/console/services/reports").status_code == 404
+
+
+def test_the_queue_shows_the_first_reported_first_a_page_at_a_time(client, people, login_as):
+    from datetime import date, timedelta
+
+    services = [factories.directory_service(f"Shërbimi {n:02d}", keeper_id=people.org.id) for n in range(52)]
+    for n, service in enumerate(services):
+        db.session.add(DirectoryServiceReport(service_id=service.id, kind="phone", reported_on=date(2027, 3, 1) - timedelta(days=n)))
+    db.session.add(DirectoryServiceReport(service_id=services[51].id, kind="hours", reported_on=date(2027, 3, 2)))
+    db.session.commit()
+    login_as(people.supervisor)
+    first = client.get("/console/services/reports").get_data(as_text=True)
+    assert first.index("Shërbimi 51") < first.index("Shërbimi 50") and "Shërbimi 01" not in first
+    assert 'rel="next"' in first and "Faqja 1 nga 2" in first
+    second = client.get("/console/services/reports?page=2").get_data(as_text=True)
+    assert second.index("Shërbimi 01") < second.index("Shërbimi 00") and "Shërbimi 51" not in second
+    row = first.split("Shërbimi 51")[1].split("</tr>")[0]
+    assert "<td>1</td>" in row and row.count("<td>1</td>") == 2  # one phone report, one hours report

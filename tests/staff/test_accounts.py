@@ -101,3 +101,14 @@ def test_password_reset_is_rate_limited(make_app):
     client = app.test_client()
     statuses = [client.get(f"/password-reset/ABCDEFGHJKM{n % 9}").status_code for n in range(21)]
     assert statuses[:20] == [404] * 20 and statuses[20] == 429
+
+
+def test_the_staff_list_is_paginated(client, people, login_as):
+    for n in range(50):
+        factories.staff(people.org, f"colleague{n:02d}", first_name=f"Kolege {n:02d}")
+    login_as(people.supervisor)
+    supervisor = f'href="/console/staff/{people.supervisor.id}"'
+    first = client.get("/console/staff").get_data(as_text=True)
+    assert supervisor in first and 'href="/console/staff?page=2"' in first  # supervisors first
+    second = client.get("/console/staff?page=2").get_data(as_text=True)
+    assert "Kolege 49" in second and supervisor not in second and 'rel="prev"' in second
