@@ -79,7 +79,8 @@ def _render_editor(survivor, status: int = 200, **forms):
             check_in_form=check_in_form,
             templates=templates,
             growth_plan=GROWTH_PLAN,
-            next_check_in=services.next_check_in_due(plan, today()),
+            next_check_in=services.next_check_in_due(plan, survivor.organisation, today()),
+            check_in_every=survivor.organisation.checkin_interval_days(plan.stage),
         ),
         status,
     )

@@ -264,12 +264,12 @@ def add_check_in(session, plan: Plan, staff: Staff, held_on: date, note: str | N
     return check_in
 
 
-def next_check_in_due(plan: Plan, today: date) -> date:
-    """When the next check-in is due: weekly in the first stages, monthly in the last."""
+def next_check_in_due(plan: Plan, organisation, today: date) -> date:
+    """When the next check-in is due, by the organisation's interval for her stage (the caseload counts the same way)."""
     last = plan.last_check_in
     if last is None:
         return today
-    return last.held_on + timedelta(days=STAGES[plan.stage].check_in_days)
+    return last.held_on + timedelta(days=organisation.checkin_interval_days(plan.stage))
 
 
 def recommend_service(session, goal: Goal, service, now: datetime, by_staff, step: Step | None = None) -> ServiceRecommendation:

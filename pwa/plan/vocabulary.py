@@ -22,21 +22,19 @@ class Stage:
     key: str
     label: str  # for staff: the guide's name and months
     survivor_label: str  # for the person herself: plain and hopeful
-    check_in_days: int  # the guide's follow-up: weekly, then monthly
 
 
 STAGES: dict[str, Stage] = {
     s.key: s
     for s in (
-        Stage("crisis", _l("Crisis stage (0–6 months)"), _l("Safety and calm"), 7),
+        Stage("crisis", _l("Crisis stage (0–6 months)"), _l("Safety and calm")),
         Stage(
             "transition",
             _l("Transition stage (7–12 months)"),
             # TRANSLATORS: stage name as the person reads it (transition stage)
             _l("Towards independence"),
-            7,
         ),
-        Stage("inclusion", _l("Reintegration and inclusion (13–36 months)"), _l("My life, on my own strength"), 30),
+        Stage("inclusion", _l("Reintegration and inclusion (13–36 months)"), _l("My life, on my own strength")),
     )
 }
 STAGE_ORDER = list(STAGES)

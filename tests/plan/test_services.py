@@ -129,11 +129,18 @@ def test_withdrawing_what_was_never_given_records_nothing(course):
     assert services.record_agreement(db.session, course.plan, False, NOW) is None
 
 
-@pytest.mark.parametrize("stage, days", [("crisis", 7), ("transition", 7), ("inclusion", 30)])
-def test_check_ins_are_weekly_then_monthly(people, stage, days):
+@pytest.mark.parametrize("stage, days", [("crisis", 14), ("transition", 7), ("inclusion", 30)])
+def test_check_ins_follow_the_default_intervals(people, stage, days):
     plan = factories.plan(people.lulja, stage)
     services.add_check_in(db.session, plan, people.arta, date(2026, 3, 1), "Calm", NOW)
-    assert services.next_check_in_due(plan, date(2026, 3, 3)) == date(2026, 3, 1) + timedelta(days=days)
+    assert services.next_check_in_due(plan, people.org, date(2026, 3, 3)) == date(2026, 3, 1) + timedelta(days=days)
+
+
+def test_the_next_check_in_follows_the_organisations_interval(people):
+    people.org.checkin_interval_inclusion_days = 45
+    plan = factories.plan(people.lulja, "inclusion")
+    services.add_check_in(db.session, plan, people.arta, date(2026, 3, 1), "Calm", NOW)
+    assert services.next_check_in_due(plan, people.org, date(2026, 3, 3)) == date(2026, 4, 15)
 
 
 def test_a_check_in_note_is_encrypted_at_rest(people):
