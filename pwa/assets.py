@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import current_app, request, url_for
 
+from .extensions import kept_in_process
+
 
 @lru_cache(maxsize=256)
 def _fingerprint(path: str, mtime: float) -> str:
@@ -32,16 +34,10 @@ def asset_version(filename: str) -> str:
 
 def asset_url(filename: str) -> str:
     """``url_for('static')`` with a content hash, e.g. ``/static/css/dera.css?v=3f2a…``: built once per process."""
-    app = current_app._get_current_object()
-    if app.debug:
+    if current_app.debug:
         return url_for("static", filename=filename, v=asset_version(filename))
-    urls = app.extensions.setdefault("dera_asset_urls", {})
     key = (request.script_root if request else "", filename)
-    try:
-        return urls[key]
-    except KeyError:
-        urls[key] = address = url_for("static", filename=filename, v=asset_version(filename))
-        return address
+    return kept_in_process("dera_asset_urls", key, lambda: url_for("static", filename=filename, v=asset_version(filename)))
 
 
 def init_app(app) -> None:

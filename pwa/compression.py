@@ -10,12 +10,11 @@ so almost every response is still compressed.
 from __future__ import annotations
 
 import gzip
-import hashlib
 
 import brotli
-from flask import current_app, g, request
+from flask import g, request
 
-from .extensions import compress
+from .extensions import compress, kept_in_process
 
 _SECRET_MARKERS = ("csrf_token", "secret_in_page")
 TEXT_TYPES = [
@@ -69,17 +68,13 @@ def _compress_static(response):
     response.vary.add("Accept-Encoding")
     accepted = request.accept_encodings
     encoding = next((name for name in _STATIC_LEVELS if accepted[name] > 0), None)
-    if encoding is None:
+    file_tag = response.get_etag()[0]
+    if encoding is None or file_tag is None:
         return response
     response.direct_passthrough = False
-    data = response.get_data()
-    kept = current_app.extensions.setdefault("dera_compressed_static", {})
-    key = (request.path, hashlib.sha256(data).digest(), encoding)
-    body = kept.get(key)
-    if body is None:
-        kept[key] = body = _STATIC_LEVELS[encoding](data)
+    # The file's ETag changes with its contents: a kept copy is sent without reading the file again.
+    body = kept_in_process("dera_compressed_static", (request.path, file_tag, encoding), lambda: _STATIC_LEVELS[encoding](response.get_data()))
     response.set_data(body)
     response.headers["Content-Encoding"] = encoding
-    if response.get_etag()[0]:
-        response.set_etag(f"{response.get_etag()[0]}-{encoding}")
+    response.set_etag(f"{file_tag}-{encoding}")
     return response

@@ -1,5 +1,5 @@
 """Flask extensions, created once here; ``create_app`` only calls ``init_app``."""
-from flask import request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -55,6 +55,23 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.close()
+
+
+def kept_in_process(store: str, key, compute, limit: int = 4096):
+    """``compute()``, kept by this app process under ``key`` in the store named ``store``.
+
+    For what is the same on every request that asks with the same key (links, compressed static
+    files, a rendered public list): the store is emptied when it reaches ``limit`` entries.
+    """
+    kept = current_app.extensions.setdefault(store, {})
+    try:
+        return kept[key]
+    except KeyError:
+        pass
+    if len(kept) >= limit:
+        kept.clear()
+    kept[key] = value = compute()
+    return value
 
 
 def remembered(session, key, compute):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import current_app, g, request
 from flask_babel import get_translations
 
+from .extensions import kept_in_process
+
 
 def init_app(app) -> None:
     app.jinja_env.globals["url_for"] = url_for
@@ -24,16 +26,10 @@ def init_app(app) -> None:
 
 def url_for(endpoint: str, **values) -> str:
     """``flask.url_for``; a link with no arguments is built once per process and script root."""
-    app = current_app._get_current_object()
-    if values or endpoint.startswith(".") or app.debug:
-        return app.url_for(endpoint, **values)
-    links = app.extensions.setdefault("dera_links", {})
+    if values or endpoint.startswith(".") or current_app.debug:
+        return current_app.url_for(endpoint, **values)
     key = (request.script_root if request else "", endpoint)
-    try:
-        return links[key]
-    except KeyError:
-        links[key] = link = app.url_for(endpoint)
-        return link
+    return kept_in_process("dera_links", key, lambda: current_app.url_for(endpoint))
 
 
 def _catalog():

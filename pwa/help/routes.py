@@ -16,7 +16,7 @@ from ..auth.services import device_for_secret
 from ..boundary import json_endpoint
 from ..clock import now
 from ..compression import mark_secret_in_page
-from ..extensions import client_key, csrf, db, limiter
+from ..extensions import client_key, csrf, db, kept_in_process, limiter
 from ..models import HelpRequest, Survivor
 from ..security import DEVICE_COOKIE, survivor_required
 from ..signing import secret_keys
@@ -36,14 +36,8 @@ def help_queue_token() -> str:
     # Signed once a day per session and process, not on every page she opens: the token is
     # valid for days, and a new session (a new ``session_token``) gets a new one.
     keys = secret_keys()
-    tokens = current_app.extensions.setdefault("dera_queue_tokens", {})
     key = (keys[0], current_user.id, current_user.session_token, now().date())
-    token = tokens.get(key)
-    if token is None:
-        if len(tokens) > 4096:
-            tokens.clear()
-        tokens[key] = token = services.make_queue_token(keys, current_user)
-    return token
+    return kept_in_process("dera_queue_tokens", key, lambda: services.make_queue_token(keys, current_user))
 
 
 def _own_request_or_404(request_id: int) -> HelpRequest:

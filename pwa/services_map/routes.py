@@ -13,7 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..clock import now
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db, kept_in_process, limiter
 from ..i18n import page_language
 from ..security import allow_images_from
 from . import services, vocabulary
@@ -74,8 +74,8 @@ def _filtered():
     return {"form": form, "filters": chosen, "services": found, "opening": opening, "vocabulary": vocabulary}
 
 
-def _not_modified(tag: str):
-    response = current_app.response_class(status=304)
+def _tagged(response, tag: str):
+    """A response the phone may keep and must check again with its ``ETag``."""
     response.set_etag(tag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -98,13 +98,7 @@ def _list_main() -> Markup:
         version, viewer_organisation(), page_language(), request.script_root,
         tuple(sorted(request.args.items(multi=True))), now().strftime("%Y%m%d%H%M"),
     )
-    kept = current_app.extensions.setdefault("dera_directory_lists", {})
-    main = kept.get(key)
-    if main is None:
-        if len(kept) >= _KEPT_LISTS:
-            kept.clear()
-        kept[key] = main = Markup(render_template("services_map/_list_main.html", **_filtered()))
-    return main
+    return kept_in_process("dera_directory_lists", key, lambda: Markup(render_template("services_map/_list_main.html", **_filtered())), _KEPT_LISTS)
 
 
 @bp.get("/services")
@@ -139,13 +133,10 @@ def directory_json():
     version = services.directory_version(db.session)
     tag = f"{version}-{organisation_id or 0}" if version else None
     if tag is not None and request.if_none_match.contains(tag):
-        return _not_modified(tag)
+        return _tagged(current_app.response_class(status=304), tag)
     found = services.shown_directory(db.session, organisation_id)[1]
     response = jsonify(services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id)))
-    if tag is not None:
-        response.set_etag(tag)
-        response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return _tagged(response, tag) if tag is not None else response
 
 
 @bp.get("/services/<service_id>")
