@@ -64,8 +64,8 @@ def viewer_organisation() -> int | None:
     return current_user.organisation_id if current_user.is_authenticated else None
 
 
-def _filtered():
-    everything = services.shown_directory(db.session, viewer_organisation())[1]
+def _filtered(version: str | None = None):
+    everything = services.shown_directory(db.session, viewer_organisation(), version)[1]
     form = FilterForm(request.args).fill(services.towns(everything))
     chosen = form.chosen
     found = services.filter_services(everything, chosen.get("area"), chosen.get("town"), chosen.get("q"))
@@ -98,7 +98,7 @@ def _list_main() -> Markup:
         version, viewer_organisation(), page_language(), request.script_root,
         tuple(sorted(request.args.items(multi=True))), now().strftime("%Y%m%d%H%M"),
     )
-    return kept_in_process("dera_directory_lists", key, lambda: Markup(render_template("services_map/_list_main.html", **_filtered())), _KEPT_LISTS)
+    return kept_in_process("dera_directory_lists", key, lambda: Markup(render_template("services_map/_list_main.html", **_filtered(version))), _KEPT_LISTS)
 
 
 @bp.get("/services")
@@ -134,7 +134,7 @@ def directory_json():
     tag = f"{version}-{organisation_id or 0}" if version else None
     if tag is not None and request.if_none_match.contains(tag):
         return _tagged(current_app.response_class(status=304), tag)
-    found = services.shown_directory(db.session, organisation_id)[1]
+    found = services.shown_directory(db.session, organisation_id, version)[1]
     response = jsonify(services.directory_payload(found, lambda service: url_for("services_map.show_service", service_id=service.id)))
     return _tagged(response, tag) if tag is not None else response
 

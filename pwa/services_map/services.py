@@ -77,13 +77,13 @@ def directory_version(session) -> str | None:
 _VERSION = select(DirectoryState.version).where(DirectoryState.id == 1)
 
 
-def shown_directory(session, organisation_id: int | None = None) -> tuple[str | None, list[DirectoryService]]:
+def shown_directory(session, organisation_id: int | None = None, version: str | None = None) -> tuple[str | None, list[DirectoryService]]:
     """The directory's version and ``published_services``, read from the database once per version and process.
 
     The services are a read-only copy, outside any session: pages and JSON show them, nothing
     changes them or links other records to them (use ``published_services`` for that).
     """
-    version = directory_version(session)
+    version = version or directory_version(session)
     if version is None:
         return None, _detached(session, organisation_id)
     copies = current_app.extensions.setdefault("dera_directory", {})
