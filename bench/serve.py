@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
@@ -195,4 +196,6 @@ def sign_in_staff(base_url: str, username: str, password: str, totp_key: str | N
             timeout=30, allow_redirects=False,
         )
         assert answer.status_code in (302, 303) and not answer.headers.get("Location", "").endswith("/login"), "code refused"
+    # The first page, as a browser opens it: it shows (and so ends) any message left for it.
+    browser.get(urljoin(f"{base_url}/login", answer.headers["Location"]), timeout=30)
     return browser.cookies.get_dict()

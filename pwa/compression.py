@@ -12,11 +12,11 @@ from __future__ import annotations
 import gzip
 
 import brotli
-from flask import g, request
+from flask import current_app, g, request
 
 from .extensions import compress, kept_in_process
 
-_SECRET_MARKERS = ("csrf_token", "secret_in_page")
+SECRET_MARKERS = ("csrf_token", "secret_in_page")
 TEXT_TYPES = [
     "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
     "application/manifest+json", "image/svg+xml", "text/calendar", "text/csv", "text/plain",
@@ -43,9 +43,24 @@ def mark_secret_in_page() -> None:
 
 def may_compress() -> bool:
     """False when the response carries a secret beside text a stranger could choose."""
-    carries_secret = any(marker in g for marker in _SECRET_MARKERS)
+    carries_secret = any(marker in g for marker in SECRET_MARKERS)
     echoes_input = bool(request.query_string) or request.method not in ("GET", "HEAD")
     return not (carries_secret and echoes_input)
+
+
+def page_encoding() -> str | None:
+    """The encoding this page may go in: Brotli or gzip, as the browser accepts; None when it goes as it is."""
+    if not may_compress():
+        return None
+    accepted = request.accept_encodings
+    return next((name for name in ("br", "gzip") if accepted[name] > 0), None)
+
+
+def compress_page(body: bytes, encoding: str) -> bytes:
+    """``body`` compressed as pages are (a page kept rendered is compressed once, not per answer)."""
+    if encoding == "br":
+        return brotli.compress(body, quality=current_app.config["COMPRESS_BR_LEVEL"])
+    return gzip.compress(body, compresslevel=current_app.config["COMPRESS_LEVEL"], mtime=0)
 
 
 def _compress(response):

@@ -207,6 +207,8 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         # The largest request body Dera reads; larger is a 413. The longest form (a service, with
         # 6,000 characters of text) stays under it even when every character is percent-encoded.
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        # Rendered pages each app process keeps (see pwa/kept_pages.py): about 10 KB each.
+        "KEPT_PAGES": int(env.get("DERA_KEPT_PAGES", "1000")),
         # Web push: the VAPID private key lives in a file outside the database.
         "VAPID_PRIVATE_KEY_FILE": env.get("DERA_VAPID_PRIVATE_KEY_FILE") or str(instance / "vapid_private.pem"),
         "VAPID_SUBJECT": env.get("DERA_VAPID_SUBJECT", PLACEHOLDER_VAPID_SUBJECT),

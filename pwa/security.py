@@ -63,7 +63,8 @@ def init_app(app) -> None:
     app.context_processor(lambda: {"org": _page_organisation()})
 
 
-# The account and its organisation in one query, built once: every signed-in request runs it.
+# The account and its organisation (with the view version kept pages are checked against) in one
+# query, built once: every signed-in request runs it, also when the page itself is kept.
 # A survivor's pages name her case manager (My plan, Ask for help, Contacts): she comes along.
 _ACCOUNT_QUERIES = {
     "staff": select(Staff).options(joinedload(Staff.organisation)).where(Staff.id == bindparam("account_id")),

@@ -10,6 +10,7 @@ from ..access import get_survivor_or_404, visible_survivors
 from ..appointments.services import resync_organisation, upcoming_for
 from ..auth.services import create_staff, verify_secret, hash_secret
 from ..extensions import db
+from ..kept_pages import kept_page
 from ..clock import now
 from ..models import Role, Staff, Survivor, staff_by_username
 from ..pagination import page_number, page_of
@@ -40,6 +41,7 @@ def _code_context(survivor: Survivor, code: str) -> dict:
 
 @bp.get("/")
 @staff_required
+@kept_page
 def caseload():
     """My people (a supervisor sees everyone in the organisation), who needs attention first."""
     args = request.args

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..extensions import login_manager
+from ..kept_pages import kept_page
 from ..security import DEVICE_COOKIE
 from .lines import load_national_lines, national_lines
 
@@ -17,6 +18,7 @@ def _check_national_lines(state) -> None:
 
 
 @bp.get("/contacts")
+@kept_page
 def show_contacts():
     """National lines and the organisation's line for everyone (kept for offline use); her case manager when signed in."""
     return render_template("contacts/contacts.html")

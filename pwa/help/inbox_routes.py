@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import get_survivor_or_404, visible_survivors
 from ..clock import now
 from ..extensions import db
+from ..kept_pages import kept_page
 from ..models import HelpRequest
 from ..pagination import page_number, page_of
 from ..rota.services import is_on_duty
@@ -62,6 +63,7 @@ def _inbox_page():
 
 @bp.get("/inbox")
 @staff_required
+@kept_page
 def show_inbox():
     """Open requests of the people I may see, most urgent and oldest first."""
     return render_template("help/inbox.html", requests=_inbox_page(), at=now())
@@ -69,6 +71,7 @@ def show_inbox():
 
 @bp.get("/inbox/list")
 @staff_required
+@kept_page
 def show_inbox_list():
     """The inbox list alone, refreshed by the page (it does not count as activity for the idle lock)."""
     return render_template("help/_inbox_list.html", requests=_inbox_page(), at=now())
@@ -132,6 +135,7 @@ def resolve_request(request_id: int):
 
 @bp.get("/duty")
 @staff_required
+@kept_page
 def show_duty_queue():
     """Requests nobody saw in time, and how long requests waited (supervisors and the case manager on duty)."""
     if not may_see_duty_queue(current_user):

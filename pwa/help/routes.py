@@ -17,6 +17,7 @@ from ..boundary import json_endpoint
 from ..clock import now
 from ..compression import mark_secret_in_page
 from ..extensions import client_key, csrf, db, kept_in_process, limiter
+from ..kept_pages import fresh, kept_page
 from ..models import HelpRequest, Survivor
 from ..security import DEVICE_COOKIE, survivor_required
 from ..signing import secret_keys
@@ -60,11 +61,13 @@ def _ask_page(form: HelpRequestForm, key_problem: bool = False):
 @bp.route("/help", methods=["GET", "POST"])
 @survivor_required
 @limiter.limit("60 per hour", methods=["POST"])
+@kept_page
 def ask_for_help():
     """The three questions and the note; sending stores the request once, whatever the retries."""
     form = HelpRequestForm()
     if request.method == "GET":
-        form.key.data = services.new_key()
+        # A new key for every page sent, also when the page itself is kept: two pages, two requests.
+        form.key.data = fresh(services.new_key)
         return _ask_page(form)
     key = services.normalise_key(form.key.data)
     if form.validate_on_submit() and key is not None:
@@ -162,6 +165,7 @@ def send_queued_request(body: dict):
 
 @bp.get("/help/requests/<int:request_id>")
 @survivor_required
+@kept_page
 def show_request(request_id: int):
     """Her request: who answers, and sent → seen → answered with times."""
     help_request = _own_request_or_404(request_id)
@@ -170,6 +174,7 @@ def show_request(request_id: int):
 
 @bp.get("/help/requests/<int:request_id>/status")
 @survivor_required
+@kept_page
 def show_request_status(request_id: int):
     """The state of her request, polled by the page (it does not count as activity for the idle lock).
 

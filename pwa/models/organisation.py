@@ -1,10 +1,11 @@
 """The organisation that runs a Dera deployment, and its settings."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..config import ORGANISATION_DEFAULTS
 from ..extensions import db
@@ -44,6 +45,9 @@ class Organisation(db.Model):
     audit_retention_days: Mapped[int] = mapped_column(default=ORGANISATION_DEFAULTS["audit_retention_days"])
     paper_consent: Mapped[bool] = mapped_column(default=ORGANISATION_DEFAULTS["paper_consent"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Renewed in the same transaction as any change a page could show (see ``_new_view_version``):
+    # a page kept rendered under an older version is never served again (``kept_pages``).
+    view_version: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
 
     def checkin_interval_days(self, stage: str | None) -> int:
         """Days between check-ins owed to a person in ``stage`` (crisis when she has no plan yet)."""
@@ -70,6 +74,55 @@ def parse_reminder_hours(text: str | None) -> list[timedelta]:
     return [timedelta(hours=h) for h in sorted(hours, reverse=True)]
 
 
+_FIRST_ORGANISATION = select(Organisation).order_by(Organisation.id).limit(1)
+
+
 def default_organisation() -> Organisation | None:
     """The deployment's organisation for pages shown before anyone signs in."""
-    return db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
+    return db.session.scalar(_FIRST_ORGANISATION)
+
+
+# Rows no kept page shows: written when staff read a record (the audit log), by the reminder
+# worker as it sends, or for the worker's own bookkeeping. Changing them keeps pages as they are.
+_NOT_SHOWN = frozenset({"audit_event", "push_message", "appointment_reminder", "worker_heartbeat", "directory_state"})
+_CHANGED = "dera_view_changed"
+
+
+def _shows(table_name: str | None) -> bool:
+    return table_name not in _NOT_SHOWN
+
+
+def _changes_shown(session) -> bool:
+    return any(_shows(getattr(record, "__tablename__", None)) for record in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "before_flush")
+def _note_flushed_change(session, flush_context, instances) -> None:
+    if not session.info.get(_CHANGED) and _changes_shown(session):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    """A bulk ``update``, ``delete`` or ``insert`` run through the session counts like a flushed change."""
+    if (state.is_insert or state.is_update or state.is_delete) and _shows(getattr(getattr(state.statement, "table", None), "name", None)):
+        state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _new_view_version(session) -> None:
+    """Any change pages could show gives every organisation a new view version, last in its transaction.
+
+    Last, so that the organisation's row is locked only for the moment before the commit: two
+    transactions never wait for each other in opposite order. Every organisation, because a
+    deployment has one or a few, and a change written in bulk does not say whose it is.
+    """
+    if session.info.get(_CHANGED) or _changes_shown(session):
+        # Pending changes are flushed first, then the version is renewed.
+        session.execute(update(Organisation).values(view_version=uuid.uuid4().hex))
+        session.info.pop(_CHANGED, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_change(session) -> None:
+    session.info.pop(_CHANGED, None)

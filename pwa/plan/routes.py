@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..clock import now
 from ..extensions import db
+from ..kept_pages import kept_page
 from ..security import survivor_required
 from . import services
 from .forms import AgreementForm, ProposeGoalForm, StepForm, TickForm, area_choices
@@ -60,6 +61,7 @@ def _own_goal(goal_id: int):
 
 @bp.get("/plan")
 @survivor_required
+@kept_page
 def show_plan():
     """My plan: where I am on the journey, my goals by stage with their progress, and the agreement."""
     plan = services.plan_page(db.session, current_user)
@@ -69,6 +71,7 @@ def show_plan():
 
 @bp.get("/plan/goals/<int:goal_id>")
 @survivor_required
+@kept_page
 def show_goal(goal_id: int):
     """One goal and its steps, to tick off; and a form to add my own step."""
     goal = _own_goal(goal_id)
@@ -124,6 +127,7 @@ def propose_goal():
 
 @bp.get("/plan/agreement")
 @survivor_required
+@kept_page
 def show_agreement():
     """What agreeing to the plan means, whether it is agreed, and its history."""
     plan = services.plan_for(db.session, current_user)

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..clock import now
 from ..extensions import csrf, db, kept_in_process, limiter
 from ..i18n import page_language
+from ..kept_pages import kept_page
 from ..security import allow_images_from
 from . import services, vocabulary
 from .forms import FilterForm
@@ -102,12 +103,14 @@ def _list_main() -> Markup:
 
 
 @bp.get("/services")
+@kept_page
 def list_services():
     """The directory: filter by what I need and by town, search by a word, sort near me on the phone."""
     return render_template("services_map/list.html", main=_list_main())
 
 
 @bp.get("/services/map")
+@kept_page
 def show_map():
     """The same list under a map; Leaflet and the tiles load only on this page."""
     response = make_response(

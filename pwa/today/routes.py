@@ -6,6 +6,7 @@ from ..appointments.services import next_appointment
 from ..clock import now
 from ..extensions import db
 from ..help.services import latest_open_request
+from ..kept_pages import kept_page
 from ..plan.services import next_open_steps
 from ..security import survivor_required
 
@@ -14,6 +15,7 @@ bp = Blueprint("today", __name__)
 
 @bp.get("/today")
 @survivor_required
+@kept_page
 def show_today():
     """The large Ask for help button and her open request, then her next appointment and the next steps of her plan."""
     return render_template(

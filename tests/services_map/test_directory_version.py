@@ -58,9 +58,9 @@ def test_the_list_is_read_once_per_version(app, client, people, login_as):
         client.get("/services")
     with Statements(db.engine) as again:
         client.get("/services")
-    assert again.count == first.count
+    assert again.count <= first.count
     # Reading the directory itself (services and their details, 7 queries) happens once: the
-    # next visits only ask for its version.
+    # next visits ask at most for its version (for a page kept rendered, not even that).
     factories.directory_service("Qendra Shpresa", keeper_id=people.org.id)
     with Statements(db.engine) as changed:
         page = client.get("/services").get_data(as_text=True)

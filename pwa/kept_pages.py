@@ -1,0 +1,132 @@
+"""Pages kept rendered by each process until anything they could show changes.
+
+A page opened again — her Today after her plan, a list a browser polls, the caseload after a
+case — is sent from the process's memory when nothing it shows can have changed. The key holds
+who asks (the account and the whole session but its idle clock), what (the address, the htmx
+headers, the language), when (the minute, in which every page's times are written) and the
+organisation's ``view_version``, which every change to a row a page could show renews in the
+same transaction (``models.organisation``). The version comes with the account, in the query
+every signed-in request runs, so a kept page costs no query of its own.
+
+Kept pages stay ``no-store`` for the browser and for proxies: they live in the app's memory
+only, keyed by a session that dies with Leave quickly, sign-out or the idle lock. A value that
+must be new on every page sent (a help request's key) is written into the page as a placeholder
+and filled in for each answer (``fresh``).
+"""
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass, field
+
+from flask import current_app, g, request, session
+from flask_login import current_user
+
+from .clock import now
+from .compression import SECRET_MARKERS, compress_page, mark_secret_in_page, page_encoding
+from .i18n import page_language
+
+_STORE = "dera_kept_pages"
+# Request headers a view or template reads (htmx asks for fragments with them).
+_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted")
+# The session's idle clock moves on by itself; nothing on a page shows it.
+_NOT_SHOWN_IN_SESSION = frozenset({"seen"})
+# The placeholder's text, new in every process: nobody can put it in a page beforehand.
+_PLACEHOLDER = "dera-fresh-" + secrets.token_hex(8)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    body: bytes
+    status: int
+    headers: tuple
+    carries_secret: bool
+    fresh: tuple  # (placeholder, make) pairs
+    compressed: dict = field(default_factory=dict)  # encoding → the body compressed once
+
+
+def fresh(make) -> str:
+    """``make()``, new in every page sent: a placeholder while a kept page is being rendered."""
+    pending = g.get("dera_fresh")
+    if pending is None:
+        return make()
+    placeholder = f"{_PLACEHOLDER}-{len(pending)}"
+    pending.append((placeholder, make))
+    return placeholder
+
+
+def _session_state() -> str:
+    return repr(sorted((name, value) for name, value in session.items() if name not in _NOT_SHOWN_IN_SESSION))
+
+
+def _key(organisation) -> tuple:
+    account = current_user.get_id() if current_user.is_authenticated else None
+    return (
+        request.endpoint, request.root_url, request.full_path, tuple(request.headers.get(name) for name in _HEADERS), page_language(),
+        account, getattr(organisation, "id", None), getattr(organisation, "view_version", None),
+        now().strftime("%Y%m%d%H%M"), _session_state(),
+    )
+
+
+def _filled(body: bytes, fresh_values: tuple) -> bytes:
+    for placeholder, make in fresh_values:
+        body = body.replace(placeholder.encode(), make().encode())
+    return body
+
+
+def _answer(kept: _Kept):
+    if kept.carries_secret:
+        mark_secret_in_page()
+    if kept.fresh:
+        return current_app.response_class(_filled(kept.body, kept.fresh), status=kept.status, headers=kept.headers)
+    encoding = page_encoding()
+    if encoding is None:
+        return current_app.response_class(kept.body, status=kept.status, headers=kept.headers)
+    body = kept.compressed.get(encoding)
+    if body is None:
+        body = kept.compressed[encoding] = compress_page(kept.body, encoding)
+    response = current_app.response_class(body, status=kept.status, headers=kept.headers)
+    response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def kept_page(view):
+    """Serve the view's page from this process's memory while nothing it shows has changed.
+
+    Only a full ``GET`` answer in HTML that changed nothing in the session is kept; a page with a
+    message to show once (a flash) is always rendered.
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        organisation = g.get("organisation")
+        if request.method not in ("GET", "HEAD") or "_flashes" in session or organisation is None:
+            return view(*args, **kwargs)
+        store = current_app.extensions.setdefault(_STORE, {})
+        key = _key(organisation)
+        kept = store.get(key)
+        if kept is not None:
+            return _answer(kept)
+        before = _session_state()
+        g.dera_fresh = []
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        finally:
+            pending = tuple(g.pop("dera_fresh"))
+        if (
+            response.status_code == 200 and response.mimetype == "text/html" and not response.is_streamed
+            and "Set-Cookie" not in response.headers and _session_state() == before
+        ):
+            kept = _Kept(
+                response.get_data(), response.status_code, tuple(response.headers.items()),
+                any(marker in g for marker in SECRET_MARKERS), pending,
+            )
+            if len(store) >= current_app.config["KEPT_PAGES"]:
+                store.clear()
+            store[key] = kept
+        if pending:
+            response.set_data(_filled(response.get_data(), pending))
+        return response
+
+    return wrapped
