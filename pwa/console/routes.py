@@ -125,6 +125,7 @@ def show_code(survivor_id: int):
 
 @bp.get("/staff")
 @supervisor_required
+@kept_page
 def staff_accounts():
     """The organisation's staff accounts."""
     staff = page_of(db.session, services.staff_list(current_user.organisation_id), request.args.get("page", 1, type=page_number), scalars=True)

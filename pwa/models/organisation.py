@@ -82,9 +82,13 @@ def default_organisation() -> Organisation | None:
     return db.session.scalar(_FIRST_ORGANISATION)
 
 
-# Rows no kept page shows: written when staff read a record (the audit log), by the reminder
-# worker as it sends, or for the worker's own bookkeeping. Changing them keeps pages as they are.
-_NOT_SHOWN = frozenset({"audit_event", "push_message", "appointment_reminder", "worker_heartbeat", "directory_state"})
+# Rows no kept page shows: written when staff read a record (the audit log), by the worker as it
+# sends (the push queue, reminders' progress, when a phone was last reached: only a person's record
+# shows that, and it is never kept), or for the worker's own bookkeeping. Changing them keeps pages
+# as they are, so sending does not empty every kept page.
+_NOT_SHOWN = frozenset({
+    "audit_event", "push_message", "push_subscription", "appointment_reminder", "worker_heartbeat", "directory_state",
+})
 _CHANGED = "dera_view_changed"
 
 

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..clock import now, today
 from ..extensions import db
+from ..kept_pages import kept_page
 from ..i18n import page_language
 from ..models import DutyException, DutyShift, Staff
 from ..pagination import page_number, page_of
@@ -68,6 +69,7 @@ def _minutes(value) -> int:
 
 @bp.get("/")
 @supervisor_required
+@kept_page
 def show_rota():
     """The week's grid, the exceptions to come, and who is on duty now."""
     return _page()

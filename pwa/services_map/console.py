@@ -14,6 +14,7 @@ from flask_login import current_user
 from ..boundary import upload_endpoint
 from ..clock import now
 from ..extensions import db
+from ..kept_pages import kept_page
 from ..pagination import page_number
 from ..security import supervisor_required
 from . import hsds, services, vocabulary
@@ -100,6 +101,7 @@ def _kept_service(service_id: str):
 
 @bp.get("/")
 @supervisor_required
+@kept_page
 def list_directory():
     """Every service in the directory, shown or hidden, with who keeps it."""
     found = services.all_services(db.session, request.args.get("page", 1, type=page_number))
@@ -182,6 +184,7 @@ def show_here(service_id: str):
 
 @bp.get("/reports")
 @supervisor_required
+@kept_page
 def report_queue():
     """Services someone said are wrong, with what and since when, and when each was last checked."""
     return render_template(

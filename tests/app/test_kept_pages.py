@@ -51,7 +51,11 @@ def test_a_page_opened_again_is_sent_from_memory(client, people, login_as, clock
     assert first == again
 
 
-@pytest.mark.parametrize("who, path", [("arta", "/console/"), ("arta", "/console/inbox"), ("supervisor", "/console/"), ("supervisor", "/console/inbox")])
+@pytest.mark.parametrize("who, path", [
+    ("arta", "/console/"), ("arta", "/console/inbox"), ("supervisor", "/console/"), ("supervisor", "/console/inbox"),
+    ("supervisor", "/console/duty"), ("supervisor", "/console/?closed=1"), ("supervisor", "/console/staff"),
+    ("supervisor", "/console/rota/"), ("supervisor", "/console/services/"), ("supervisor", "/console/services/reports"),
+])
 def test_staff_lists_opened_again_are_sent_from_memory(client, people, login_as, clock, who, path):
     login_as(getattr(people, who))
     client.get(path)  # shows (and so ends) any message left at sign-in
@@ -161,3 +165,18 @@ def test_kept_pages_stay_out_of_the_browser_cache(client, people, login_as, cloc
     login_as(people.lulja)
     for _ in range(2):
         assert client.get("/today").headers["Cache-Control"] == "no-store"
+
+
+def test_sending_a_notification_keeps_the_version(app, people, push_service, clock):
+    from pwa.models import utcnow
+    from pwa.push import services
+    from pwa.push.keys import load_vapid
+
+    browser = push_service.browser()
+    services.save_subscription(db.session, people.lulja, browser.endpoint, browser.p256dh, browser.auth_b64, utcnow())
+    services.queue_notification(db.session, people.lulja, {"title": "Dera", "body": "Ke një kujtesë"}, utcnow())
+    db.session.commit()
+    version = _version()
+    vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
+    assert services.deliver_due_messages(db.session, utcnow(), vapid, "mailto:test@dera.invalid")["sent"] == 1
+    assert _version() == version
