@@ -38,7 +38,6 @@ _PLACEHOLDER = "dera-fresh-" + secrets.token_hex(8)
 @dataclass(frozen=True)
 class _Kept:
     body: bytes
-    status: int
     headers: tuple
     carries_secret: bool
     fresh: tuple  # (placeholder, make) pairs
@@ -78,14 +77,14 @@ def _answer(kept: _Kept):
     if kept.carries_secret:
         mark_secret_in_page()
     if kept.fresh:
-        return current_app.response_class(_filled(kept.body, kept.fresh), status=kept.status, headers=kept.headers)
+        return current_app.response_class(_filled(kept.body, kept.fresh), headers=kept.headers)
     encoding = page_encoding()
     if encoding is None:
-        return current_app.response_class(kept.body, status=kept.status, headers=kept.headers)
+        return current_app.response_class(kept.body, headers=kept.headers)
     body = kept.compressed.get(encoding)
     if body is None:
         body = kept.compressed[encoding] = compress_page(kept.body, encoding)
-    response = current_app.response_class(body, status=kept.status, headers=kept.headers)
+    response = current_app.response_class(body, headers=kept.headers)
     response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     return response
@@ -94,8 +93,8 @@ def _answer(kept: _Kept):
 def kept_page(view):
     """Serve the view's page from this process's memory while nothing it shows has changed.
 
-    Only a full ``GET`` answer in HTML that changed nothing in the session is kept; a page with a
-    message to show once (a flash) is always rendered.
+    Only a ``GET`` answered ``200`` in HTML (a page or an htmx fragment) that changed nothing in the
+    session is kept; a page with a message to show once (a flash) is always rendered.
     """
 
     @functools.wraps(view)
@@ -119,7 +118,7 @@ def kept_page(view):
             and "Set-Cookie" not in response.headers and _session_state() == before
         ):
             kept = _Kept(
-                response.get_data(), response.status_code, tuple(response.headers.items()),
+                response.get_data(), tuple(response.headers.items()),
                 any(marker in g for marker in SECRET_MARKERS), pending,
             )
             if len(store) >= current_app.config["KEPT_PAGES"]:
