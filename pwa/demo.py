@@ -14,7 +14,8 @@ from .auth.services import create_staff
 from .console.services import enrol_survivor
 from .help.services import create_help_request, new_key
 from .models import Organisation, Role, utcnow
-from .staff.services import start_two_factor
+from .signing import secret_keys
+from .staff.services import new_recovery_codes, start_two_factor
 from .plan import services as plan_services
 from .services_map.services import import_directory, published_services
 
@@ -69,6 +70,9 @@ def load_demo(session, base_url: str) -> list[str]:
     supervisor = create_staff(session, organisation, SUPERVISOR[0], SUPERVISOR[1], SUPERVISOR[2], Role.SUPERVISOR)
     # Supervisors sign in with an authenticator app: the demo's is set up with a printed key.
     supervisor.totp_secret, supervisor.totp_enabled_at = start_two_factor(supervisor), now
+    session.flush()
+    # And has recovery codes, as a supervisor who set up the app has.
+    recovery_codes = new_recovery_codes(session, supervisor, now, secret_keys())
     managers = {}
     for username, first_name, password, phone in CASE_MANAGERS:
         managers[username] = create_staff(session, organisation, username, first_name, password, Role.CASE_MANAGER)
@@ -84,6 +88,7 @@ def load_demo(session, base_url: str) -> list[str]:
         "Staff sign in at " + f"{base_url}/login:",
         f"  supervisor    {SUPERVISOR[0]:8} password {SUPERVISOR[2]}, then the code from an authenticator app"
         f" set up with the key {supervisor.totp_secret}",
+        f"                (or one of these recovery codes, each once: {', '.join(recovery_codes)})",
     ]
     for username, _first, password, _phone in CASE_MANAGERS:
         lines.append(f"  case manager  {username:8} password {password}")

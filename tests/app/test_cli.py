@@ -67,3 +67,15 @@ def test_demo_supervisor_signs_in_with_the_printed_authenticator_key(app, client
     password, key = line.split("password ")[1].split(",")[0], line.rsplit(" ", 1)[1]
     assert client.post("/login", data={"username": "drita", "password": password}).headers["Location"] == "/login/code"
     assert client.post("/login/code", data={"code": pyotp.TOTP(key).now()}).headers["Location"] == "/console/"
+    # Set up as a supervisor who made her recovery codes: no warning that they are running out.
+    assert "rezervë" not in client.get("/console/").get_data(as_text=True)
+
+
+def test_demo_supervisor_signs_in_with_a_printed_recovery_code(app, client):
+    output = app.test_cli_runner().invoke(args=["demo"]).output
+    lines = output.splitlines()
+    line = next(index for index, line in enumerate(lines) if " drita " in line)
+    password = lines[line].split("password ")[1].split(",")[0]
+    code = lines[line + 1].split(": ")[1].split(", ")[0]
+    assert client.post("/login", data={"username": "drita", "password": password}).headers["Location"] == "/login/code"
+    assert client.post("/login/code", data={"code": code}).headers["Location"] == "/console/"
