@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from ..jobs import BATCH, LEASE, claim_rows, renew
 from ..models import PushMessage, PushSubscription
@@ -148,8 +148,11 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
         for code in {result.status_code for _, result in sent}:
             ids = [item.id for item, result in sent if result.status_code == code]
             _settle(session, ids, status="sent", sent_at=now, attempts=PushMessage.attempts + 1, last_status_code=code)
+        # Rows this round has marked already are left alone (a phone gets many messages in a round).
         session.execute(
-            update(PushSubscription.__table__).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
+            update(PushSubscription.__table__)
+            .where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}),
+                   or_(PushSubscription.last_sent_at.is_(None), PushSubscription.last_sent_at < now, PushSubscription.problem.is_not(None)))
             .values(last_sent_at=now, problem=None, problem_at=None)
         )
     for item, result in results:
