@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
@@ -112,6 +113,14 @@ def _trusted_certificates() -> str:
     return certifi.where()
 
 
+@lru_cache(maxsize=4)
+def _tls(certificates: str):
+    """A TLS context trusting ``certificates``, made once per process: reading them takes a worker's round 25 ms."""
+    import ssl
+
+    return ssl.create_default_context(cafile=certificates)
+
+
 class Pusher:
     """A worker's connections to the push services, for one round: ``async with Pusher(at_once) as pusher``.
 
@@ -124,15 +133,13 @@ class Pusher:
         self.at_once, self.timeout = at_once, timeout
 
     async def __aenter__(self) -> "Pusher":
-        import ssl
-
         import aiohttp
         from pywebpush import WebPusher
 
         self._pusher, self._errors = WebPusher, (aiohttp.ClientError, asyncio.TimeoutError, OSError)
         self._timeout = aiohttp.ClientTimeout(total=self.timeout)
-        tls = ssl.create_default_context(cafile=_trusted_certificates())
-        self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.at_once, ssl=tls), trust_env=bool(getproxies()))
+        connector = aiohttp.TCPConnector(limit=self.at_once, ssl=_tls(_trusted_certificates()))
+        self._http = aiohttp.ClientSession(connector=connector, trust_env=bool(getproxies()))
         return self
 
     async def __aexit__(self, *exc) -> None:
