@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
-from ..jobs import BATCH, LEASE, claim_rows, renew
+from ..jobs import BATCH, LEASE, claim_rows, claimable, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
 
@@ -209,7 +209,11 @@ def deliver_due_messages(
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
         return counts
-    asyncio.run(_deliver(session, now, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts))
+    due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
+    if session.scalar(select(PushMessage.id).where(claimable(PushMessage, due, now, lease)).limit(1)) is None:
+        session.commit()  # nothing to send: no event loop, threads or connections this round
+        return counts
+    asyncio.run(_deliver(session, now, due, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts))
     return counts
 
 
@@ -233,11 +237,10 @@ def _write_and_claim(session, answered: list, claim: bool, due, now: datetime, l
     return token, len(rows), ready
 
 
-async def _deliver(session, now: datetime, vapid: sender.VapidHeaders, limit: int, lease: timedelta, at_once: int, budget: float,
+async def _deliver(session, now: datetime, due, vapid: sender.VapidHeaders, limit: int, lease: timedelta, at_once: int, budget: float,
                    counts: dict[str, int]) -> None:
     # The database is used from another thread (one call at a time), so that the sends in flight go
     # on while it answers; the sends themselves all run here.
-    due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
     answers: list = []  # (message, result), put there by the sends as they finish
     arrived = asyncio.Event()
     answered: list = []  # (message, result) not yet written
