@@ -136,7 +136,7 @@ class Pusher:
         import aiohttp
         from pywebpush import WebPusher
 
-        self._pusher, self._errors = WebPusher, (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+        self._web_pusher, self._errors = WebPusher, (aiohttp.ClientError, asyncio.TimeoutError, OSError)
         self._timeout = aiohttp.ClientTimeout(total=self.timeout)
         connector = aiohttp.TCPConnector(limit=self.at_once, ssl=_tls(_trusted_certificates()))
         self._http = aiohttp.ClientSession(connector=connector, trust_env=bool(getproxies()))
@@ -151,7 +151,7 @@ class Pusher:
         if topic:
             headers["Topic"] = topic  # RFC 8030 §5.4: replaces an undelivered message with the same topic
         try:
-            response = await self._pusher(subscription_info, aiohttp_session=self._http).send_async(
+            response = await self._web_pusher(subscription_info, aiohttp_session=self._http).send_async(
                 data, headers, ttl=ttl, content_encoding="aes128gcm", timeout=self._timeout
             )
         except self._errors:
