@@ -174,7 +174,7 @@ def _bare_loop(infos: list[dict], first: int, count: int, key_file: str, start, 
     from pywebpush import webpush
 
     vapid = Vapid.from_file(private_key_file=key_file)
-    http = requests.Session()  # one kept-alive connection, as Dera's sending threads have
+    http = requests.Session()  # one kept-alive connection, as Dera keeps its connections to a push service
     start.wait()
     started, cpu = time.monotonic(), time.process_time()
     for n in range(first, first + count):

@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 from .config import load_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -16,12 +16,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path, test_config))
 
     from . import assets, boundary, compression, i18n, logs, proxies, security, templating
+    from .cli import Commands
+
+    app.cli = Commands(app)  # before anything adds a command to it
 
     logs.init_app(app)
     proxies.init_app(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
     babel.init_app(app, locale_selector=i18n.get_locale, timezone_selector=i18n.get_timezone)
     login_manager.init_app(app)
     csrf.init_app(app)

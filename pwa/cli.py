@@ -1,14 +1,43 @@
-"""Commands: ``create-supervisor``, ``demo``, ``purge``, ``notes rekey`` and ``services import|export``."""
+"""Commands: ``db`` (the migrations), ``create-supervisor``, ``demo``, ``purge``, ``notes rekey`` and ``services import|export``."""
 from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .auth.services import create_staff
 from .extensions import db
 from .models import Organisation, Role, Staff, staff_by_username
 from .services_map.cli import group as services_group
+
+
+class Commands(AppGroup):
+    """The app's ``flask`` commands; ``db`` (Flask-Migrate, which imports Alembic) is loaded only when it is asked for.
+
+    A web process never runs a command, so it never pays for Alembic.
+    """
+
+    def __init__(self, app):
+        super().__init__(app.name)
+        self.app = app
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), "db"})
+
+    def get_command(self, ctx, name: str):
+        if name == "db":
+            migrations(self.app)
+        return super().get_command(ctx, name)
+
+
+def migrations(app):
+    """Flask-Migrate for ``app``, set up on first use (the ``flask db`` commands, or ``flask_migrate.upgrade()`` in a test)."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=app.config["MIGRATIONS_DIRECTORY"], render_as_batch=True, compare_type=True)
+    return app.extensions["migrate"]
 
 
 def register(app) -> None:

@@ -215,7 +215,7 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         # The worker: seconds between rounds, how long a claim lasts unrenewed, sends in flight at once.
         "WORKER_INTERVAL": float(env.get("DERA_WORKER_INTERVAL", "15")),
         "WORKER_LEASE_SECONDS": int(env.get("DERA_WORKER_LEASE_SECONDS", "30")),
-        "PUSH_THREADS": int(env.get("DERA_PUSH_THREADS", "8")),
+        "PUSH_AT_ONCE": int(env.get("DERA_PUSH_AT_ONCE", "32")),
         # The national emergency and help lines shown on Contacts: a file the organisation can edit.
         "NATIONAL_LINES_FILE": env.get("DERA_NATIONAL_LINES_FILE") or str(PROJECT_ROOT / "pwa" / "data" / "national_lines.json"),
         # None: argon2-cffi's recommended parameters (RFC 9106, low memory).

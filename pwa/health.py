@@ -7,8 +7,11 @@ escalations would silently stop).
 """
 from __future__ import annotations
 
+import ast
 import os
+import re
 from functools import lru_cache
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import select, text
@@ -23,15 +26,26 @@ bp = Blueprint("health", __name__)
 MISSED_ROUNDS = 3
 
 
+# ``revision = '…'`` and ``down_revision = '…'`` (or None, or a tuple for a merge), as Alembic writes them.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
 @lru_cache(maxsize=4)
 def _latest_migrations(directory: str) -> frozenset[str]:
-    """The head revisions of the migrations shipped with this code (read once per process)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+    """The head revisions of the migrations shipped with this code (read once per process).
 
-    config = Config()
-    config.set_main_option("script_location", directory)
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    Read from the scripts' ``revision`` lines rather than through Alembic, which a web process
+    would otherwise import for this alone.
+    """
+    revisions, replaced = set(), set()
+    for script in Path(directory, "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            value = ast.literal_eval(value)
+            if name == "revision":
+                revisions.add(value)
+            else:
+                replaced.update([value] if isinstance(value, str) else value or ())
+    return frozenset(revisions - replaced)
 
 
 def _schema() -> str:

@@ -5,8 +5,9 @@ A claim writes a random token into ``claimed_by`` and the time into
 what the work needs. The rows are picked in a common table expression, so a
 claim never takes more than it asked for: on PostgreSQL the pick holds them
 with ``FOR UPDATE SKIP LOCKED`` (workers never wait on each other, and the
-expression runs once); on SQLite the statement runs under the database's one
-write lock, and the update repeats the claimable condition besides.
+expression runs once, and each row is rechecked as it is locked); on SQLite the
+statement runs under the database's one write lock, and the update repeats the
+claimable condition besides.
 
 Claims are small and short-lived: a worker renews its claim (``renew``) while
 it works through a batch, and a claim not renewed for ``LEASE`` belongs to a
@@ -41,7 +42,11 @@ def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lea
     token = secrets.token_hex(10)
     free = claimable(model, condition, now, lease)
     picked = select(model.id).where(free).order_by(model.id).limit(limit).with_for_update(skip_locked=True).cte("picked")
-    statement = update(model.__table__).where(model.id.in_(select(picked.c.id)), free).values(claimed_by=token, claimed_at=now).returning(model.id, *returning)
+    held = model.id.in_(select(picked.c.id))
+    # PostgreSQL rechecks the condition on each row the pick locks; repeating it in the update there
+    # only misleads the planner (a scan of every due row for each one picked).
+    where = (held,) if session.get_bind().dialect.name == "postgresql" else (held, free)
+    statement = update(model.__table__).where(*where).values(claimed_by=token, claimed_at=now).returning(model.id, *returning)
     return token, sorted(session.execute(statement).all(), key=lambda row: row[0])
 
 

@@ -40,7 +40,7 @@ def deliver_push(session, at):
 
     config = current_app.config
     vapid = load_vapid(config["VAPID_PRIVATE_KEY_FILE"])
-    return deliver_due_messages(session, at, vapid, config["VAPID_SUBJECT"], lease=_lease(), threads=config["PUSH_THREADS"])
+    return deliver_due_messages(session, at, vapid, config["VAPID_SUBJECT"], lease=_lease(), at_once=config["PUSH_AT_ONCE"])
 
 
 def send_reminders(session, at):

@@ -10,8 +10,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
-
 from .. import signing
 from .services import TIRANE
 
@@ -31,6 +29,9 @@ def calendar_uid(appointment, keys: signing.Keys) -> str:
 
 def appointment_ics(appointment, now: datetime, summary: str, uid: str, reminders: list[timedelta] = ()) -> bytes:
     """One event at the appointment's time in Europe/Tirane (with its VTIMEZONE); no place, person or title."""
+    # Imported here: only this download needs it, and it costs every web process a tenth of a second at start.
+    from icalendar import Alarm, Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//Calendar//EN")
     calendar.add("version", "2.0")

@@ -1,23 +1,28 @@
-"""The one seam to the push services: pywebpush, with its answers turned into outcomes.
+"""The one seam to the push services: pywebpush's asynchronous path, with its answers turned into outcomes.
 
 404 and 410 mean the subscription is gone; 429 and 5xx (and network errors)
 mean try again later; 403 means the push service refuses us for this
 subscription (Apple does so for a placeholder VAPID subject); anything else is
 a failure that retrying will not fix.
+
+A worker sends from one event loop (``Pusher``): many messages in flight from
+one thread, without threads handing each message to one another. pywebpush and
+aiohttp are imported only here, when a worker opens a ``Pusher``: a web process,
+which only queues messages, never loads them.
 """
 from __future__ import annotations
 
+import asyncio
 import enum
 import json
-import threading
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
-
-import requests
-from pywebpush import WebPushException, webpush
+from urllib.request import getproxies
 
 # RFC 8291 with aes128gcm leaves 3,993 bytes of plaintext in a 4,096-byte message,
 # less the room kept for the message id added when it is sent.
@@ -39,16 +44,6 @@ class Result:
     retry_after: int | None = None
 
 
-_local = threading.local()
-
-
-def _http() -> requests.Session:
-    """This thread's HTTP session, so that posts to the same push service reuse a connection."""
-    if not hasattr(_local, "session"):
-        _local.session = requests.Session()
-    return _local.session
-
-
 class VapidHeaders:
     """The VAPID ``Authorization`` header for each push service, signed once and sent until near its expiry.
 
@@ -62,7 +57,6 @@ class VapidHeaders:
     def __init__(self, vapid, subject: str):
         self.vapid, self.subject = vapid, subject
         self._signed: dict[str, tuple[int, dict]] = {}
-        self._lock = threading.Lock()  # the sending threads sign a push service's token once between them
 
     def for_endpoint(self, endpoint: str) -> dict:
         parts = urlsplit(endpoint)
@@ -70,13 +64,9 @@ class VapidHeaders:
         now = int(time.time())
         signed = self._signed.get(audience)
         if signed is None or signed[0] - now < self.RENEW_BEFORE:
-            with self._lock:
-                signed = self._signed.get(audience)
-                if signed is None or signed[0] - now < self.RENEW_BEFORE:
-                    expires = now + self.LIFETIME
-                    # A fresh dict: py_vapid writes into the claims it is given.
-                    signed = (expires, self.vapid.sign({"sub": self.subject, "aud": audience, "exp": expires}))
-                    self._signed[audience] = signed
+            expires = now + self.LIFETIME
+            # A fresh dict: py_vapid writes into the claims it is given.
+            signed = self._signed[audience] = (expires, self.vapid.sign({"sub": self.subject, "aud": audience, "exp": expires}))
         return signed[1]
 
 
@@ -113,37 +103,66 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> int |
     return max(0, int((when - (now or datetime.now(timezone.utc))).total_seconds()))
 
 
-def _retry_after(response) -> int | None:
-    return retry_after_seconds(response.headers.get("Retry-After")) if response is not None else None
+def _trusted_certificates() -> str:
+    """Where the certificates a push service's own must chain to are: as requests chooses them (its variables, else certifi's)."""
+    chosen = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if chosen:
+        return chosen
+    import certifi
+
+    return certifi.where()
 
 
-def send(
-    subscription_info: dict, data: str, vapid: VapidHeaders, ttl: int, urgency: str, topic: str | None = None, timeout: float = 10
-) -> Result:
-    """Encrypt ``data`` (aes128gcm) and post it to the subscription's push service, signed with ``vapid``'s header."""
-    headers = {"Urgency": urgency, **vapid.for_endpoint(subscription_info["endpoint"])}
-    if topic:
-        headers["Topic"] = topic  # RFC 8030 §5.4: replaces an undelivered message with the same topic
-    try:
-        response = webpush(
-            subscription_info,
-            data=data,
-            content_encoding="aes128gcm",
-            ttl=ttl,
-            headers=headers,
-            timeout=timeout,
-            requests_session=_http(),
-        )
-    except WebPushException as error:
-        response = error.response
-        code = response.status_code if response is not None else None
+@lru_cache(maxsize=4)
+def _tls(certificates: str):
+    """A TLS context trusting ``certificates``, made once per process: reading them takes a worker's round 25 ms."""
+    import ssl
+
+    return ssl.create_default_context(cafile=certificates)
+
+
+class Pusher:
+    """A worker's connections to the push services, for one round: ``async with Pusher(at_once) as pusher``.
+
+    At most ``at_once`` connections are open (one message in flight on each); more
+    messages wait their turn. Proxies named in the environment (``HTTPS_PROXY``,
+    ``NO_PROXY``) are honoured, looked up per message only when there are some.
+    """
+
+    def __init__(self, at_once: int, timeout: float = 10):
+        self.at_once, self.timeout = at_once, timeout
+
+    async def __aenter__(self) -> "Pusher":
+        import aiohttp
+        from pywebpush import WebPusher
+
+        self._web_pusher, self._errors = WebPusher, (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+        self._timeout = aiohttp.ClientTimeout(total=self.timeout)
+        connector = aiohttp.TCPConnector(limit=self.at_once, ssl=_tls(_trusted_certificates()))
+        self._http = aiohttp.ClientSession(connector=connector, trust_env=bool(getproxies()))
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._http.close()
+
+    async def send(self, subscription_info: dict, data: str, vapid: VapidHeaders, ttl: int, urgency: str, topic: str | None = None) -> Result:
+        """Encrypt ``data`` (aes128gcm) and post it to the subscription's push service, signed with ``vapid``'s header."""
+        headers = {"Urgency": urgency, **vapid.for_endpoint(subscription_info["endpoint"])}
+        if topic:
+            headers["Topic"] = topic  # RFC 8030 §5.4: replaces an undelivered message with the same topic
+        try:
+            response = await self._web_pusher(subscription_info, aiohttp_session=self._http).send_async(
+                data, headers, ttl=ttl, content_encoding="aes128gcm", timeout=self._timeout
+            )
+        except self._errors:
+            return Result(Outcome.RETRY)
+        code = response.status
+        if code <= 202:
+            return Result(Outcome.SENT, code)
         if code in (404, 410):
             return Result(Outcome.GONE, code)
         if code == 403:
             return Result(Outcome.REFUSED, code)
-        if code is None or code == 429 or code >= 500:
-            return Result(Outcome.RETRY, code, _retry_after(response))
+        if code == 429 or code >= 500:
+            return Result(Outcome.RETRY, code, retry_after_seconds(response.headers.get("Retry-After")))
         return Result(Outcome.FAILED, code)
-    except (requests.ConnectionError, requests.Timeout):
-        return Result(Outcome.RETRY)
-    return Result(Outcome.SENT, response.status_code)

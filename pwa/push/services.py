@@ -1,23 +1,22 @@
 """Push subscriptions and the outbox: subscribe, queue a notification, deliver what is due."""
 from __future__ import annotations
 
+import asyncio
 import logging
-import queue
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
-from ..jobs import BATCH, LEASE, claim_rows, renew
+from ..jobs import BATCH, LEASE, claim_rows, claimable, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
 
 log = logging.getLogger("dera.push")
 
-# Sends in flight at once per worker process: the push library blocks on the network.
-THREADS = 8
+# Sends in flight at once per worker process (``DERA_PUSH_AT_ONCE``): the push services answer in their own time.
+AT_ONCE = 32
 # A round keeps taking full batches for up to this many seconds, then lets the other tasks run.
 ROUND_SECONDS = 10.0
 # Answers from the push services are written at least this often (seconds).
@@ -101,7 +100,7 @@ def queue_rows(session, rows: list[dict]) -> None:
 
 @dataclass(frozen=True)
 class _Outgoing:
-    """What one send needs, copied out of the database so the sending threads never touch it."""
+    """What one send needs, copied out of the database rows."""
 
     id: int
     subscription_id: int
@@ -149,8 +148,11 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
         for code in {result.status_code for _, result in sent}:
             ids = [item.id for item, result in sent if result.status_code == code]
             _settle(session, ids, status="sent", sent_at=now, attempts=PushMessage.attempts + 1, last_status_code=code)
+        # Rows this round has marked already are left alone (a phone gets many messages in a round).
         session.execute(
-            update(PushSubscription.__table__).where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}))
+            update(PushSubscription.__table__)
+            .where(PushSubscription.id.in_({item.subscription_id for item, _ in sent}),
+                   or_(PushSubscription.last_sent_at.is_(None), PushSubscription.last_sent_at < now, PushSubscription.problem.is_not(None)))
             .values(last_sent_at=now, problem=None, problem_at=None)
         )
     for item, result in results:
@@ -176,88 +178,111 @@ def _record(session, results: list[tuple[_Outgoing, sender.Result]], now: dateti
             )
 
 
-def _safe(send, answers: queue.SimpleQueue):
-    """``send`` for one message, its answer put in ``answers``; an unexpected error (a malformed key, say) is a failure."""
-    def call(item: _Outgoing, vapid: sender.VapidHeaders) -> None:
-        try:
-            result = send(item.info, item.data, vapid, item.ttl, item.urgency, topic=item.topic)
-        except Exception as error:  # one broken subscription must not stop the batch
-            # The error's type only: its text may carry the endpoint, a secret of her browser.
-            log.error("push send failed: %s", type(error).__name__)
-            result = sender.Result(sender.Outcome.FAILED)
-        answers.put((item, result))
-    return call
+async def _send(pusher: sender.Pusher, item: _Outgoing, vapid: sender.VapidHeaders, answers: list, arrived: asyncio.Event) -> None:
+    """Send one message and put its answer in ``answers``; an unexpected error (a malformed key, say) is a failure."""
+    try:
+        result = await pusher.send(item.info, item.data, vapid, item.ttl, item.urgency, topic=item.topic)
+    except Exception as error:  # one broken subscription must not stop the batch
+        # The error's type only: its text may carry the endpoint, a secret of her browser.
+        log.error("push send failed: %s", type(error).__name__)
+        result = sender.Result(sender.Outcome.FAILED)
+    answers.append((item, result))
+    arrived.set()
 
 
 def deliver_due_messages(
-    session, now: datetime, vapid, subject: str, send=sender.send, limit: int = BATCH, lease: timedelta = LEASE,
-    threads: int = THREADS, budget: float = ROUND_SECONDS,
+    session, now: datetime, vapid, subject: str, limit: int = BATCH, lease: timedelta = LEASE,
+    at_once: int = AT_ONCE, budget: float = ROUND_SECONDS,
 ) -> dict[str, int]:
     """Send the queued messages that are due; safe to run in several processes at once.
 
     Messages are claimed in small batches, each in one statement that returns what
-    the sends need, and sent from a few threads; the next batch is claimed as soon
-    as fewer sends than threads are out, so the threads never wait on the database.
-    What the push services answered so far is written in the same transaction as
-    the next claim (one commit per batch), and at least every ``RECORD_EVERY``
-    seconds; the claims still out are renewed every third of the lease, so no
-    other worker takes them over while this one lives. Claiming stops when a batch
-    comes back short, or after ``budget`` seconds with ``more`` counted (more is due).
+    the sends need, and sent from one event loop, up to ``at_once`` at a time; the
+    next batch is claimed as soon as fewer than ``at_once`` sends are out, so the
+    push services never wait on the database. What they answered so far is written
+    in the same transaction as the next claim (one commit per batch), and at least
+    every ``RECORD_EVERY`` seconds; the claims still out are renewed every third of
+    the lease, so no other worker takes them over while this one lives. Claiming
+    stops when a batch comes back short, or after ``budget`` seconds with ``more``
+    counted (more is due).
     """
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
         return counts
     due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
-    answers: queue.SimpleQueue = queue.SimpleQueue()
-    send, signed = _safe(send, answers), sender.VapidHeaders(vapid, subject)
+    if session.scalar(select(PushMessage.id).where(claimable(PushMessage, due, now, lease)).limit(1)) is None:
+        session.commit()  # nothing to send: no event loop, threads or connections this round
+        return counts
+    asyncio.run(_deliver(session, now, due, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts))
+    return counts
+
+
+def _write_and_claim(session, answered: list, claim: bool, due, now: datetime, limit: int, lease: timedelta,
+                     counts: dict[str, int]) -> tuple[str | None, int, list[_Outgoing]]:
+    """One transaction: write what the push services answered, and claim the next batch when ``claim``.
+
+    Returns the claim's token, how many rows it took, and those still worth sending (the expired are settled).
+    """
+    if answered:
+        _record(session, answered, now, counts)
+    token, rows, ready = None, [], []
+    if claim:
+        token, rows = claim_rows(session, PushMessage, due, now, limit, lease, _CLAIM_RETURNS)
+        outgoing = [_outgoing(row, now) for row in rows]
+        expired = [row[0] for row, item in zip(rows, outgoing) if item is None]
+        _settle(session, expired, status="expired")
+        counts["expired"] += len(expired)
+        ready = [item for item in outgoing if item is not None]
+    session.commit()
+    return token, len(rows), ready
+
+
+async def _deliver(session, now: datetime, due, vapid: sender.VapidHeaders, limit: int, lease: timedelta, at_once: int, budget: float,
+                   counts: dict[str, int]) -> None:
+    # The database is used from another thread (one call at a time), so that the sends in flight go
+    # on while it answers; the sends themselves all run here.
+    answers: list = []  # (message, result), put there by the sends as they finish
+    arrived = asyncio.Event()
+    answered: list = []  # (message, result) not yet written
+    out: dict[int, str] = {}  # message id -> the claim's token, for the sends not answered yet
+    sending: set[asyncio.Task] = set()  # held here: the event loop keeps only weak references to tasks
     renew_every = (lease / 3).total_seconds()
     started = renewed = written = time.monotonic()
-    out: dict[int, str] = {}  # message id -> the claim's token, for the sends not answered yet
-    answered: list = []  # (message, result) not yet written
     more = True
     session.commit()  # start from a fresh transaction, holding no read lock
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
+    async with sender.Pusher(at_once) as pusher:
         while True:
-            claiming = more and len(out) < threads
-            if answered and (claiming or not out or time.monotonic() - written >= RECORD_EVERY):
-                _record(session, answered, now, counts)
+            for item, _ in answers:
+                del out[item.id]
+            answered += answers
+            answers.clear()
+            claiming = more and len(out) < at_once
+            if claiming or (answered and (not out or time.monotonic() - written >= RECORD_EVERY)):
+                token, claimed, ready = await asyncio.to_thread(_write_and_claim, session, answered, claiming, due, now, limit, lease, counts)
                 answered, written = [], time.monotonic()
-                if not claiming:
-                    session.commit()
-            if claiming:
-                token, rows = claim_rows(session, PushMessage, due, now, limit, lease, _CLAIM_RETURNS)
-                more = len(rows) == limit
-                if more and time.monotonic() - started >= budget:
-                    more, counts["more"] = False, 1  # the worker's next round starts at once
-                ready = [(row[0], _outgoing(row, now)) for row in rows]
-                expired = [message_id for message_id, item in ready if item is None]
-                _settle(session, expired, status="expired")
-                counts["expired"] += len(expired)
-                session.commit()  # the claim, and the answers written with it
-                for message_id, item in ready:
-                    if item is not None:
-                        out[message_id] = token
-                        pool.submit(send, item, signed)
-                if more and len(out) < threads:
+                if claiming:
+                    more = claimed == limit
+                    if more and time.monotonic() - started >= budget:
+                        more, counts["more"] = False, 1  # the worker's next round starts at once
+                    for item in ready:
+                        out[item.id] = token
+                        task = asyncio.create_task(_send(pusher, item, vapid, answers, arrived))
+                        sending.add(task)
+                        task.add_done_callback(sending.discard)
                     continue
             if not out and not answered:
                 break
-            if out:
-                # Every answer that came meanwhile, waiting for the first only when none has.
-                fresh = []
+            if out and not answers:
+                # The sends run while this waits for the first answer (or the time to write or renew).
+                arrived.clear()
                 try:
-                    fresh.append(answers.get(timeout=min(renew_every, RECORD_EVERY)))
-                    while True:
-                        fresh.append(answers.get_nowait())
-                except queue.Empty:
+                    async with asyncio.timeout(min(renew_every, RECORD_EVERY)):
+                        await arrived.wait()
+                except TimeoutError:
                     pass
-                for item, _ in fresh:
-                    del out[item.id]
-                answered += fresh
             if out and time.monotonic() - renewed >= renew_every:
-                renew(session, PushMessage, set(out.values()), now + timedelta(seconds=time.monotonic() - started))
+                await asyncio.to_thread(renew, session, PushMessage, set(out.values()), now + timedelta(seconds=time.monotonic() - started))
                 renewed = time.monotonic()
-    return counts
 
 
 def purge_old_messages(session, now: datetime, days: int = 7) -> int:

@@ -126,3 +126,26 @@ def test_healthz_on_a_database_never_migrated_says_so(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["schema"] == "pending" and response.json["worker"] == "unknown"
+
+
+def test_the_latest_migrations_are_read_as_alembic_reads_them(tmp_path):
+    """/healthz finds the heads without importing Alembic; Alembic finds the same ones, merges included."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    def heads(directory):
+        config = Config()
+        config.set_main_option("script_location", str(directory))
+        return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+    shipped = ROOT / "migrations"
+    assert _latest_migrations(str(shipped)) == heads(shipped) and len(heads(shipped)) == 1
+    # Two branches, then a merge of them (typed assignments, as newer Alembic templates write them), then a branch left open.
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "script.py.mako").write_text((shipped / "script.py.mako").read_text())
+    for revision, down in [("a1", None), ("b1", "'a1'"), ("c1", "'a1'"), ("d1", "('b1', 'c1')"), ("e1", "'a1'")]:
+        (tmp_path / "versions" / f"{revision}_x.py").write_text(
+            f'"""x"""\nrevision: str = \'{revision}\'\ndown_revision = {down}\nbranch_labels = None\n\n'
+            "def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n"
+        )
+    assert _latest_migrations(str(tmp_path)) == heads(tmp_path) == {"d1", "e1"}

@@ -4,11 +4,13 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+from pwa.cli import migrations
 from pwa.extensions import db
 from tests.conftest import empty_database
 
 
 def _fresh_schema(app):
+    migrations(app)  # Flask-Migrate is set up on first use, as ``flask db`` does
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:

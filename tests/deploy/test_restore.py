@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from pwa import create_app
+from pwa.cli import migrations
 from pwa.extensions import db
 from pwa.help import services as help_services
 from pwa.models import Staff, Survivor, utcnow
@@ -36,6 +37,7 @@ def libpq(url: str) -> str:
 def dera(tmp_path, url: str):
     app = create_app(app_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
     app.test_client_class = PageCheckingClient
+    migrations(app)  # the restore is checked against the migrated schema (``flask_migrate.upgrade``)
     return app
 
 

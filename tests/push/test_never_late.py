@@ -98,7 +98,7 @@ def test_a_slow_push_service_and_two_workers_deliver_each_message_exactly_once(a
         with app.app_context():
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                _deliver(app, lease=lease, threads=2)
+                _deliver(app, lease=lease, at_once=2)
                 if db.session.scalar(select(db.func.count()).where(PushMessage.status == "queued")) == 0:
                     return
                 time.sleep(0.2)
@@ -124,7 +124,7 @@ def _worker_env(app, tmp_path, lease: int, interval: int) -> dict:
         DERA_VAPID_SUBJECT="mailto:test@dera.invalid",
         DERA_WORKER_LEASE_SECONDS=str(lease),
         DERA_WORKER_INTERVAL=str(interval),
-        DERA_PUSH_THREADS="2",
+        DERA_PUSH_AT_ONCE="2",
     )
     return env
 
@@ -172,7 +172,7 @@ def test_a_sigkilled_workers_messages_are_taken_over_once_its_lease_runs_out(app
         takeover = min(at for message_id, at in arrivals.items() if message_id in held) - killed_at
         print(f"takeover after SIGKILL: {takeover:.1f} s (lease {lease} s, interval {interval} s)")
         # The other worker takes them at its next claim: once the lease has run out, and once it
-        # has (nearly) sent the batch it holds itself (20 messages at 0.4 s from 2 threads).
+        # has (nearly) sent the batch it holds itself (20 messages at 0.4 s, two at a time).
         assert lease - 2 <= takeover <= lease + interval + jobs.BATCH * push_service.delay / 2 + 3
         assert _wait(lambda: set(range(40)) <= {m["n"] for m in subscribed.messages()}, 60)
     finally:
@@ -181,7 +181,7 @@ def test_a_sigkilled_workers_messages_are_taken_over_once_its_lease_runs_out(app
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
     # At least once across a crash: only what was in flight or not yet written when it died may
-    # have gone twice (at most one answer per thread of each), and the notification's tag (its
+    # have gone twice (at most one answer per send in flight of each), and the notification's tag (its
     # message id) makes the phone show it once.
     ids = _delivered_ids(subscribed)
     assert len(ids) - len(set(ids)) <= 2 * 2
@@ -193,7 +193,7 @@ def test_every_message_carries_its_id_and_a_topic(app, people, subscribed):
     _queue(people, 2)
     _deliver(app)
     ids = list(db.session.scalars(select(PushMessage.id).order_by(PushMessage.id)))
-    assert sorted(_delivered_ids(subscribed)) == ids  # sent from several threads: in any order
+    assert sorted(_delivered_ids(subscribed)) == ids  # sent several at a time: in any order
     topics = {message["id"]: received.headers["topic"] for message, received in zip(subscribed.messages(), subscribed.received())}
     assert topics == {message_id: f"m{message_id}" for message_id in ids}
 
