@@ -4,12 +4,14 @@ Plain functions: they take the database session and the time explicitly.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, case, delete, func, or_, select, update
+from sqlalchemy import Date, DateTime, Select, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from ..access import Visible
 from ..appointments.services import cancel_appointment, tirane_day
 from ..auth.services import issue_enrolment_code
 from ..help.services import responder_for
@@ -29,7 +31,7 @@ from ..models import (
     record_case_event,
 )
 from ..models.help import OPEN_STATUSES, URGENCIES
-from ..pagination import PAGE_SIZE, Page, page_of
+from ..pagination import PAGE_SIZE, Page, Paged, paged, read_page
 
 STAGES = ("crisis", "transition", "inclusion")
 
@@ -61,17 +63,20 @@ class CaseRow:
         return bool(self.open_requests or self.check_in_due or self.closure_pending)
 
 
-def _check_in_due(organisation: Organisation, stage, last_check_in, opened_at, today: date):
-    """A SQL condition: the last check-in (or the opening, if none) is older than her stage's interval."""
-    cutoffs = {name: today - timedelta(days=organisation.checkin_interval_days(name)) for name in STAGES}
+def _check_in_due(stage, last_check_in, opened_at):
+    """A SQL condition: the last check-in (or the opening, if none) is older than her stage's interval.
+
+    The cut-off days (and their midnights) are bound at each run: see ``_cutoffs``.
+    """
     cutoff_day = case(
-        (stage == "transition", cutoffs["transition"]),
-        (stage == "inclusion", cutoffs["inclusion"]),
-        else_=cutoffs["crisis"],
+        (stage == "transition", bindparam("cutoff_transition", type_=Date)),
+        (stage == "inclusion", bindparam("cutoff_inclusion", type_=Date)),
+        else_=bindparam("cutoff_crisis", type_=Date),
     )
     cutoff_moment = case(
-        *[(stage == name, datetime.combine(cutoffs[name], datetime.min.time())) for name in ("transition", "inclusion")],
-        else_=datetime.combine(cutoffs["crisis"], datetime.min.time()),
+        (stage == "transition", bindparam("cutoff_transition_moment", type_=DateTime)),
+        (stage == "inclusion", bindparam("cutoff_inclusion_moment", type_=DateTime)),
+        else_=bindparam("cutoff_crisis_moment", type_=DateTime),
     )
     return or_(
         and_(last_check_in.is_(None), opened_at <= cutoff_moment),
@@ -79,26 +84,23 @@ def _check_in_due(organisation: Organisation, stage, last_check_in, opened_at, t
     )
 
 
-def caseload(
-    session,
-    visible: Select,
-    organisation: Organisation,
-    now: datetime,
-    *,
-    stage: str | None = None,
-    attention: bool = False,
-    closed: bool = False,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
-) -> Page:
-    """The people in ``visible``, most in need of attention first, one page at a time.
+def _cutoffs(organisation: Organisation, today: date) -> dict:
+    """The values ``_check_in_due`` binds: for each stage, the day before which a check-in is owed, and its midnight."""
+    values = {}
+    for name in STAGES:
+        day = today - timedelta(days=organisation.checkin_interval_days(name))
+        values[f"cutoff_{name}"], values[f"cutoff_{name}_moment"] = day, datetime.combine(day, datetime.min.time())
+    return values
 
-    Two queries whatever the size of the organisation (``page_of``): one counts, one reads the
-    page with every figure computed by the database.
+
+@functools.cache
+def _caseload_statements(visible: Select, stage: str | None, attention: bool, closed: bool) -> Paged:
+    """The caseload's count and page for one shape of visibility and filters, built once.
+
+    ``now`` and the cut-offs are bound at each run, with the visibility's own values.
     """
     people = visible.subquery()
     manager = aliased(Staff)
-    today = tirane_day(now)
 
     open_requests = (
         select(HelpRequest.survivor_id, func.count().label("n"), func.min(HelpRequest.created_at).label("oldest"))
@@ -116,7 +118,7 @@ def caseload(
     )
     next_appointment = (
         select(func.min(Appointment.starts_at))
-        .where(Appointment.survivor_id == people.c.id, Appointment.starts_at >= now, Appointment.cancelled_at.is_(None))
+        .where(Appointment.survivor_id == people.c.id, Appointment.starts_at >= bindparam("now"), Appointment.cancelled_at.is_(None))
         .correlate(people)
         .scalar_subquery()
     )
@@ -149,10 +151,10 @@ def caseload(
         .outerjoin(open_requests, open_requests.c.survivor_id == people.c.id)
         .where(people.c.closed_at.is_not(None) if closed else people.c.closed_at.is_(None))
     )
-    if stage in STAGES:
+    if stage is not None:
         facts = facts.where(Plan.stage == stage if stage != "crisis" else or_(Plan.stage == stage, Plan.stage.is_(None)))
     row = facts.cte("caseload_facts").prefix_with("MATERIALIZED")
-    due = _check_in_due(organisation, row.c.stage, row.c.last_check_in, row.c.created_at, today)
+    due = _check_in_due(row.c.stage, row.c.last_check_in, row.c.created_at)
     pending = and_(row.c.closure_requested_at.is_not(None), row.c.closed_at.is_(None))
     needs_attention = or_(row.c.open_requests > 0, and_(row.c.closed_at.is_(None), due), pending)
     urgency_rank = case(*[(row.c.oldest_urgency == name, rank) for rank, name in enumerate(URGENCIES)], else_=len(URGENCIES))
@@ -175,8 +177,7 @@ def caseload(
     )
     if attention:
         query = query.where(needs_attention)
-    found = page_of(
-        session,
+    return paged(
         query.order_by(
             case((needs_attention, 0), else_=1),
             case((pending, 0), else_=1),
@@ -188,11 +189,31 @@ def caseload(
             func.lower(row.c.nickname),
             row.c.id,
         ),
-        page,
-        page_size,
         # Without the attention filter, counting needs none of the figures.
         count=None if attention else facts.with_only_columns(people.c.id),
     )
+
+
+def caseload(
+    session,
+    visible: Visible,
+    organisation: Organisation,
+    now: datetime,
+    *,
+    stage: str | None = None,
+    attention: bool = False,
+    closed: bool = False,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> Page:
+    """The people in ``visible``, most in need of attention first, one page at a time.
+
+    Two queries whatever the size of the organisation (``read_page``): one counts, one reads the
+    page with every figure computed by the database. Their statements are built once per shape.
+    """
+    statements = _caseload_statements(visible.query, stage if stage in STAGES else None, attention, closed)
+    params = {**visible.params, **_cutoffs(organisation, tirane_day(now)), "now": now}
+    found = read_page(session, statements, page, page_size, params=params)
     found.items = [_row(values) for values in found.items]
     return found
 

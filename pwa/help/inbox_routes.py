@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import get_survivor_or_404, visible_survivors
+from ..access import get_survivor_or_404, visibility
 from ..clock import now
 from ..extensions import db
 from ..models import HelpRequest
@@ -24,7 +24,7 @@ bp = Blueprint("inbox", __name__, url_prefix="/console")
 @bp.app_template_global()
 def open_request_count() -> int:
     """How many open requests the signed-in staff member's inbox holds (shown in the navigation)."""
-    return services.count_open(db.session, visible_survivors(current_user))
+    return services.count_open(db.session, visibility(current_user))
 
 
 @bp.app_template_global()
@@ -57,7 +57,7 @@ def _requested_page() -> int:
 
 def _inbox_page():
     """One page of the inbox: an organisation's open requests can be many."""
-    return page_of(db.session, services.inbox_query(visible_survivors(current_user)), _requested_page(), scalars=True)
+    return services.inbox_page(db.session, visibility(current_user), _requested_page())
 
 
 @bp.get("/inbox")

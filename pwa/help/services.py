@@ -6,6 +6,7 @@ transaction that queues its notifications; the caller commits once.
 """
 from __future__ import annotations
 
+import functools
 import statistics
 import uuid
 from dataclasses import dataclass
@@ -19,12 +20,14 @@ from sqlalchemy import Select, bindparam, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..access import Visible
 from ..jobs import claim
 from ..models import HelpRequest, Organisation, Role, Staff, Survivor
 from ..models.help import CONTACTS, OPEN_STATUSES, URGENCIES
 from ..push.services import queue_notification
 from ..rota.services import staff_on_duty
 from .. import signing
+from ..pagination import Page, Paged, paged, read_page
 
 # Where a tap on a staff notification leads (the worker has no request to build URLs from).
 INBOX_PATH = "/console/inbox"
@@ -228,8 +231,9 @@ def _open_requests_of(visible: Select):
 _WITH_PEOPLE = (joinedload(HelpRequest.survivor), joinedload(HelpRequest.assigned_to))
 
 
-def inbox_query(visible: Select) -> Select:
-    """Open requests of the people in ``visible`` (a query of survivors), most urgent and oldest first."""
+@functools.cache
+def _inbox_query(visible: Select) -> Select:
+    """Open requests of the people in ``visible`` (a shared visibility statement), most urgent and oldest first: built once."""
     return (
         select(HelpRequest)
         .where(_open_requests_of(visible))
@@ -238,14 +242,29 @@ def inbox_query(visible: Select) -> Select:
     )
 
 
-def inbox(session, visible: Select) -> list[HelpRequest]:
-    """The whole inbox as a list (see ``inbox_query``)."""
-    return list(session.scalars(inbox_query(visible)))
+@functools.cache
+def _inbox_statements(visible: Select) -> Paged:
+    return paged(_inbox_query(visible))
 
 
-def count_open(session, visible: Select) -> int:
+def inbox_page(session, visible: Visible, page: int) -> Page:
+    """One page of the open requests of the people in ``visible``, most urgent and oldest first."""
+    return read_page(session, _inbox_statements(visible.query), page, scalars=True, params=visible.params)
+
+
+def inbox(session, visible: Visible) -> list[HelpRequest]:
+    """The whole inbox as a list (see ``inbox_page``)."""
+    return list(session.scalars(_inbox_query(visible.query), visible.params).unique())
+
+
+@functools.cache
+def _count_open_statement(visible: Select) -> Select:
+    return select(func.count(HelpRequest.id)).where(_open_requests_of(visible))
+
+
+def count_open(session, visible: Visible) -> int:
     """How many open requests the people in ``visible`` have."""
-    return session.scalar(select(func.count(HelpRequest.id)).where(_open_requests_of(visible)))
+    return session.scalar(_count_open_statement(visible.query), visible.params)
 
 
 def acknowledge(help_request: HelpRequest, staff: Staff, now: datetime) -> bool:

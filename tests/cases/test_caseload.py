@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from pwa.access import visible_survivors
+from pwa.access import visibility
 from pwa.appointments.services import tirane_day
 from pwa.cases.services import caseload
 from pwa.extensions import db
@@ -20,7 +20,7 @@ def _check_in(survivor, days_ago: int, stage: str = "crisis"):
 
 
 def _rows(staff, **filters):
-    return caseload(db.session, visible_survivors(staff), staff.organisation, utcnow(), **filters).items
+    return caseload(db.session, visibility(staff), staff.organisation, utcnow(), **filters).items
 
 
 @pytest.mark.parametrize(
