@@ -64,7 +64,8 @@ def _inbox_page():
 @staff_required
 def show_inbox():
     """Open requests of the people I may see, most urgent and oldest first."""
-    return render_template("help/inbox.html", requests=_inbox_page(), at=now())
+    requests = _inbox_page()
+    return render_template("help/inbox.html", requests=requests, open_requests=requests.total, at=now())
 
 
 @bp.get("/inbox/list")

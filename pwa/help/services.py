@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature
 from sqlalchemy import Select, bindparam, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from ..access import Visible
 from ..jobs import claim
@@ -227,8 +227,14 @@ def _open_requests_of(visible: Select):
 
 
 # A list of requests shows each person's nickname and who answers: loaded with the requests,
-# not one query per row.
-_WITH_PEOPLE = (joinedload(HelpRequest.survivor), joinedload(HelpRequest.assigned_to))
+# not one query per row, and only what a row shows (her note and the outcome, decrypted on
+# loading, are read on the request's own page).
+_WITH_PEOPLE = (
+    joinedload(HelpRequest.survivor).load_only(Survivor.nickname),
+    joinedload(HelpRequest.assigned_to).load_only(Staff.first_name),
+    defer(HelpRequest.note),
+    defer(HelpRequest.outcome),
+)
 
 
 @functools.cache
