@@ -250,7 +250,8 @@ def _inbox_query(visible: Select) -> Select:
 
 @functools.cache
 def _inbox_statements(visible: Select) -> Paged:
-    return paged(_inbox_query(visible))
+    # Counting needs only the matching ids, not every column of the requests.
+    return paged(_inbox_query(visible), count=select(HelpRequest.id).where(_open_requests_of(visible)))
 
 
 def inbox_page(session, visible: Visible, page: int) -> Page:

@@ -123,3 +123,38 @@ def test_the_caseload_query_count_is_the_same_for_3_and_300_people(app):
     small = _organisation_of(3)
     large = _organisation_of(300)
     assert _queries_for_caseload(app, small) == _queries_for_caseload(app, large)
+
+
+def test_one_statement_per_shape_serves_each_staff_member_with_her_own_people(people):
+    """Colleagues with the same role and duty share the caseload's statements, built once; each still sees only hers."""
+    from pwa.cases.services import _caseload_statements
+
+    assert visibility(people.arta).query is visibility(people.besnik).query
+    assert [r.nickname for r in _rows(people.arta)] == ["Lulja"]
+    reused = _caseload_statements.cache_info().hits
+    assert [r.nickname for r in _rows(people.besnik)] == ["Dielli"]
+    assert _caseload_statements.cache_info().hits == reused + 1
+    assert [r.nickname for r in _rows(people.supervisor)] == ["Dielli", "Lulja"]
+    other_supervisor = factories.staff(factories.organisation("Tjetër"), "tjeter", factories.Role.SUPERVISOR)
+    assert _rows(other_supervisor) == []
+
+
+def test_the_duty_shape_adds_escalated_people_and_leaves_when_off_duty(people):
+    """On duty, a case manager's caseload uses the duty shape (escalated requests' people too); off duty, her own again."""
+    request = factories.help_request(people.dielli, urgency="now")
+    request.escalated_at = utcnow()
+    db.session.commit()
+    assert [r.nickname for r in _rows(people.arta)] == ["Lulja"]
+    factories.on_duty(people.arta)
+    assert [r.nickname for r in _rows(people.arta)] == ["Dielli", "Lulja"]
+    assert visibility(people.arta).query is not visibility(people.besnik).query
+    assert [r.nickname for r in _rows(people.besnik)] == ["Dielli"]
+
+
+def test_the_next_appointment_is_counted_from_now_at_each_call(people):
+    """``now`` is bound at each run: an appointment that has begun is no longer the next one."""
+    soon = utcnow() + timedelta(hours=1)
+    factories.appointment(people.lulja, starts_at=soon)
+    [before] = caseload(db.session, visibility(people.arta), people.org, utcnow()).items
+    [after] = caseload(db.session, visibility(people.arta), people.org, soon + timedelta(minutes=1)).items
+    assert before.next_appointment == soon and after.next_appointment is None
