@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Integer, Select, Subquery, bindparam, func, select
 
 PAGE_SIZE = 50
 
@@ -50,16 +50,19 @@ class Paged:
     count_limit: int | None = None
 
 
-def paged(query: Select, *, count: Select | None = None, count_limit: int | None = None) -> Paged:
-    """The count and page statements of ``query`` (see ``page_of`` for ``count`` and ``count_limit``)."""
+def paged(
+    query: Select, *, count: Select | None = None, count_limit: int | None = None, around: Callable[[Subquery], Select] | None = None
+) -> Paged:
+    """The count and page statements of ``query`` (see ``page_of`` for ``count`` and ``count_limit``).
+
+    ``around``, when given, makes the statement read from one page (a subquery): for what a row
+    shows but no order needs, worked out for the page's rows only.
+    """
     counted = (query if count is None else count).order_by(None)
     if count_limit is not None:
         counted = counted.limit(count_limit + 1)
-    return Paged(
-        select(func.count()).select_from(counted.subquery()),
-        query.limit(bindparam("page_limit", type_=Integer)).offset(bindparam("page_offset", type_=Integer)),
-        count_limit,
-    )
+    page = query.limit(bindparam("page_limit", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
+    return Paged(select(func.count()).select_from(counted.subquery()), page if around is None else around(page.subquery()), count_limit)
 
 
 def read_page(session, statements: Paged, page: int, per_page: int = PAGE_SIZE, *, scalars: bool = False, params: dict | None = None) -> Page:

@@ -116,12 +116,6 @@ def _caseload_statements(visible: Select, stage: str | None, attention: bool, cl
         .correlate(people)
         .scalar_subquery()
     )
-    next_appointment = (
-        select(func.min(Appointment.starts_at))
-        .where(Appointment.survivor_id == people.c.id, Appointment.starts_at >= bindparam("now"), Appointment.cancelled_at.is_(None))
-        .correlate(people)
-        .scalar_subquery()
-    )
     last_check_in = (
         select(func.max(CheckIn.held_on)).where(CheckIn.plan_id == Plan.id).correlate(Plan).scalar_subquery()
     )
@@ -138,7 +132,6 @@ def _caseload_statements(visible: Select, stage: str | None, attention: bool, cl
             func.coalesce(open_requests.c.n, 0).label("open_requests"),
             oldest_urgency.label("oldest_urgency"),
             open_requests.c.oldest,
-            next_appointment.label("next_appointment"),
             last_check_in.label("last_check_in"),
             people.c.created_at,
             people.c.last_active_on,
@@ -158,6 +151,8 @@ def _caseload_statements(visible: Select, stage: str | None, attention: bool, cl
     pending = and_(row.c.closure_requested_at.is_not(None), row.c.closed_at.is_(None))
     needs_attention = or_(row.c.open_requests > 0, and_(row.c.closed_at.is_(None), due), pending)
     urgency_rank = case(*[(row.c.oldest_urgency == name, rank) for rank, name in enumerate(URGENCIES)], else_=len(URGENCIES))
+    attention_rank = case((needs_attention, 0), else_=1).label("attention_rank")
+    pending_rank = case((pending, 0), else_=1).label("pending_rank")
     query = select(
         row.c.id,
         row.c.nickname,
@@ -168,30 +163,53 @@ def _caseload_statements(visible: Select, stage: str | None, attention: bool, cl
         row.c.open_requests,
         row.c.oldest_urgency,
         row.c.oldest,
-        row.c.next_appointment,
         row.c.last_check_in,
-        and_(row.c.closed_at.is_(None), due),
+        and_(row.c.closed_at.is_(None), due).label("check_in_due"),
         row.c.last_active_on,
         row.c.closed_at,
-        pending,
+        pending.label("closure_pending"),
+        attention_rank,
+        pending_rank,
+        urgency_rank.label("urgency_rank"),
     )
     if attention:
         query = query.where(needs_attention)
     return paged(
-        query.order_by(
-            case((needs_attention, 0), else_=1),
-            case((pending, 0), else_=1),
-            urgency_rank,
-            row.c.oldest,
-            row.c.last_check_in.is_not(None),
-            row.c.last_check_in,
-            row.c.closed_at.desc(),
-            func.lower(row.c.nickname),
-            row.c.id,
-        ),
+        query.order_by(*_caseload_order(attention_rank, pending_rank, urgency_rank, row.c)),
         # Without the attention filter, counting needs none of the figures.
         count=None if attention else facts.with_only_columns(people.c.id),
+        around=_with_next_appointment,
     )
+
+
+def _caseload_order(attention_rank, pending_rank, urgency_rank, columns) -> tuple:
+    """Who needs attention first: pending closures, the most urgent and oldest request, the check-in owed longest."""
+    return (
+        attention_rank,
+        pending_rank,
+        urgency_rank,
+        columns.oldest,
+        columns.last_check_in.is_not(None),
+        columns.last_check_in,
+        columns.closed_at.desc(),
+        func.lower(columns.nickname),
+        columns.id,
+    )
+
+
+def _with_next_appointment(page) -> Select:
+    """One page of the caseload with each person's next appointment: looked up for the page's rows only, since no order needs it."""
+    next_appointment = (
+        select(func.min(Appointment.starts_at))
+        .where(Appointment.survivor_id == page.c.id, Appointment.starts_at >= bindparam("now"), Appointment.cancelled_at.is_(None))
+        .correlate(page)
+        .scalar_subquery()
+    )
+    c = page.c
+    return select(
+        c.id, c.nickname, c.case_manager, c.stage, c.enrolled, c.locked, c.open_requests, c.oldest_urgency, c.oldest,
+        next_appointment, c.last_check_in, c.check_in_due, c.last_active_on, c.closed_at, c.closure_pending,
+    ).order_by(*_caseload_order(c.attention_rank, c.pending_rank, c.urgency_rank, c))
 
 
 def caseload(

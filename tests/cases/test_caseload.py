@@ -158,3 +158,19 @@ def test_the_next_appointment_is_counted_from_now_at_each_call(people):
     [before] = caseload(db.session, visibility(people.arta), people.org, utcnow()).items
     [after] = caseload(db.session, visibility(people.arta), people.org, soon + timedelta(minutes=1)).items
     assert before.next_appointment == soon and after.next_appointment is None
+
+
+def test_pages_follow_one_another_in_the_order_of_the_whole_list(people):
+    """Each page is ordered again around its rows (for their next appointments): page after page gives the whole list."""
+    for n in range(12):
+        person = factories.survivor(people.arta, f"Person {n:02d}")
+        if n % 3 == 0:
+            factories.help_request(person, urgency=("now", "today", "week")[n % 3], now=utcnow() - timedelta(minutes=n))
+        if n % 4 == 0:
+            _check_in(person, n * 3, ("crisis", "transition", "inclusion")[n % 3])
+        if n % 5 == 0:
+            factories.appointment(person, starts_at=utcnow() + timedelta(days=n + 1))
+    whole = caseload(db.session, visibility(people.arta), people.org, utcnow(), page_size=100).items
+    pages = [caseload(db.session, visibility(people.arta), people.org, utcnow(), page=n, page_size=5).items for n in (1, 2, 3)]
+    assert [r for page in pages for r in page] == whole and len(whole) == 13
+    assert sum(r.next_appointment is not None for r in whole) == 3
