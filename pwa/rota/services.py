@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Date, Integer, Select, bindparam, delete, null, select, type_coerce, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import remembered
@@ -79,16 +79,21 @@ def on_duty_ids(session, organisation_id: int, at: datetime, zone: str = ZONE) -
     return remembered(session, ("on_duty", organisation_id, day, minute, zone), lambda: _on_duty_ids(session, organisation_id, day, minute))
 
 
-# The rota of two days (a night shift from yesterday may still run), built once and bound at each read.
-_SHIFTS_OF_TWO_DAYS = select(DutyShift.staff_id, DutyShift.weekday, DutyShift.starts_minute, DutyShift.ends_minute).where(
-    DutyShift.organisation_id == bindparam("organisation_id"),
-    DutyShift.weekday.in_([bindparam("weekday"), bindparam("yesterday_weekday")]),
-)
-_EXCEPTIONS_OF_TWO_DAYS = select(
-    DutyException.staff_id, DutyException.on_date, DutyException.starts_minute, DutyException.ends_minute
-).where(
-    DutyException.organisation_id == bindparam("organisation_id"),
-    DutyException.on_date.in_([bindparam("day"), bindparam("yesterday")]),
+# The rota of two days (a night shift from yesterday may still run) in one statement, built once
+# and bound at each read: the week's shifts (no date) and the exceptions (dated).
+_ROTA_OF_TWO_DAYS = union_all(
+    select(
+        DutyShift.staff_id, DutyShift.weekday, type_coerce(null(), Date).label("on_date"), DutyShift.starts_minute, DutyShift.ends_minute
+    ).where(
+        DutyShift.organisation_id == bindparam("organisation_id"),
+        DutyShift.weekday.in_([bindparam("weekday"), bindparam("yesterday_weekday")]),
+    ),
+    select(
+        DutyException.staff_id, type_coerce(null(), Integer), DutyException.on_date, DutyException.starts_minute, DutyException.ends_minute
+    ).where(
+        DutyException.organisation_id == bindparam("organisation_id"),
+        DutyException.on_date.in_([bindparam("day"), bindparam("yesterday")]),
+    ),
 )
 
 
@@ -97,12 +102,12 @@ def _on_duty_ids(session, organisation_id: int, day: date, minute: int) -> froze
     params = {
         "organisation_id": organisation_id, "weekday": day.weekday(), "yesterday_weekday": yesterday.weekday(), "day": day, "yesterday": yesterday,
     }
-    shifts = defaultdict(list)
-    for shift in session.execute(_SHIFTS_OF_TWO_DAYS, params):
-        shifts[(shift.staff_id, shift.weekday)].append(shift)
-    exceptions = defaultdict(list)
-    for exception in session.execute(_EXCEPTIONS_OF_TWO_DAYS, params):
-        exceptions[(exception.staff_id, exception.on_date)].append(exception)
+    shifts, exceptions = defaultdict(list), defaultdict(list)
+    for entry in session.execute(_ROTA_OF_TWO_DAYS, params):
+        if entry.on_date is None:
+            shifts[(entry.staff_id, entry.weekday)].append(entry)
+        else:
+            exceptions[(entry.staff_id, entry.on_date)].append(entry)
     people = {staff_id for staff_id, _ in shifts} | {staff_id for staff_id, _ in exceptions}
     return frozenset(
         staff_id
