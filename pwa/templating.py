@@ -7,8 +7,9 @@ is checked on each use.
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
-from flask_babel import get_translations
+from flask import current_app, g, has_app_context, request
+from flask_babel import get_translations, gettext
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -35,6 +36,17 @@ def _gettext(eval_context, message: str, **variables) -> str:
     if eval_context.autoescape:
         text = Markup(text)
     return text % variables
+
+
+def lazy_gettext(message: str) -> LazyString:
+    """Flask-Babel's lazy string, read through the page's catalog: for vocabularies a list shows on every row."""
+    return LazyString(_translate, message)
+
+
+def _translate(message: str) -> str:
+    if not has_app_context():
+        return gettext(message)
+    return _catalog().ugettext(message)
 
 
 def url_for(endpoint: str, **values) -> str:
