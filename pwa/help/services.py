@@ -24,10 +24,10 @@ from ..access import Visible
 from ..jobs import claim
 from ..models import HelpRequest, Organisation, Role, Staff, Survivor
 from ..models.help import CONTACTS, OPEN_STATUSES, URGENCIES
+from ..pagination import Page, Paged, paged, read_page
 from ..push.services import queue_notification
 from ..rota.services import staff_on_duty
 from .. import signing
-from ..pagination import Page, Paged, paged, read_page
 
 # Where a tap on a staff notification leads (the worker has no request to build URLs from).
 INBOX_PATH = "/console/inbox"
