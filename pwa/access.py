@@ -8,9 +8,12 @@ as if the record did not exist.
 """
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
+
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from .clock import now
@@ -24,20 +27,49 @@ from .rota.services import is_on_duty
 _MANAGER = aliased(Staff)
 
 
-def visible_survivors(staff: Staff) -> Select:
-    """A query for the survivors ``staff`` may see."""
-    query = select(Survivor).where(Survivor.organisation_id == staff.organisation_id)
-    if staff.is_supervisor:
+@dataclass(frozen=True)
+class Visible:
+    """The survivors one staff member may see: a statement shared by everyone with her role and duty, and her values for it.
+
+    ``shape`` names the statement, for lists that build their own statements on it once per shape.
+    """
+
+    query: Select = field(compare=False)
+    params: dict = field(compare=False)
+    shape: tuple
+
+
+@functools.cache
+def _visible_query(supervisor: bool, on_duty: bool) -> Select:
+    """The rule as one statement, with the organisation and the staff member bound at each run: built once per shape."""
+    query = select(Survivor).where(Survivor.organisation_id == bindparam("visible_organisation_id"))
+    if supervisor:
         return query
-    manager = _MANAGER
+    me = bindparam("visible_staff_id")
     rules = [
-        Survivor.case_manager_id == staff.id,
-        and_(manager.away.is_(True), manager.delegate_id == staff.id),
+        Survivor.case_manager_id == me,
+        and_(_MANAGER.away.is_(True), _MANAGER.delegate_id == me),
     ]
-    if is_on_duty(db.session, staff, now()):
+    if on_duty:
         escalated = select(HelpRequest.survivor_id).where(HelpRequest.escalated_at.is_not(None), HelpRequest.status.in_(OPEN_STATUSES))
         rules.append(Survivor.id.in_(escalated))
-    return query.join(manager, Survivor.case_manager_id == manager.id).where(or_(*rules))
+    return query.join(_MANAGER, Survivor.case_manager_id == _MANAGER.id).where(or_(*rules))
+
+
+def visibility(staff: Staff) -> Visible:
+    """Who ``staff`` may see, as a shared statement and her values for it."""
+    supervisor = staff.is_supervisor
+    on_duty = not supervisor and is_on_duty(db.session, staff, now())
+    params = {"visible_organisation_id": staff.organisation_id}
+    if not supervisor:
+        params["visible_staff_id"] = staff.id
+    return Visible(_visible_query(supervisor, on_duty), params, (supervisor, on_duty))
+
+
+def visible_survivors(staff: Staff) -> Select:
+    """A query for the survivors ``staff`` may see."""
+    visible = visibility(staff)
+    return visible.query.params(visible.params)
 
 
 def can_see(staff: Staff, survivor: Survivor) -> bool:

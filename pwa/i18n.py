@@ -7,9 +7,11 @@ written the British way (``en_GB``), as GOV.UK does.
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
@@ -64,6 +66,12 @@ def date_locale(language: str | None = None) -> str:
     return DATE_LOCALES.get(language, language)
 
 
+@functools.cache
+def _babel_locale(name: str) -> Locale:
+    """The Babel locale called ``name``, parsed once: a list of dates would parse it again for each."""
+    return Locale.parse(name)
+
+
 def _pattern(fmt: str) -> str:
     return PATTERNS.get(fmt, fmt)
 
@@ -74,14 +82,14 @@ def format_date(value, fmt: str = "long", language: str | None = None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(TIRANE) if value.tzinfo else value.replace(tzinfo=TIRANE)
-    return babel_format_date(value, _pattern(fmt), locale=date_locale(language))
+    return babel_format_date(value, _pattern(fmt), locale=_babel_locale(date_locale(language)))
 
 
 def format_time(value: datetime | None, language: str | None = None) -> str:
     """A moment's time in Tirana on the 24-hour clock: "14:30"."""
     if value is None:
         return ""
-    return babel_format_time(value, TIME, tzinfo=TIRANE, locale=date_locale(language))
+    return babel_format_time(value, TIME, tzinfo=TIRANE, locale=_babel_locale(date_locale(language)))
 
 
 def format_datetime(value: datetime | None, fmt: str = "long", language: str | None = None) -> str:
@@ -90,7 +98,7 @@ def format_datetime(value: datetime | None, fmt: str = "long", language: str | N
         return ""
     if fmt in PATTERNS:
         return f"{format_date(value, fmt, language)}, {format_time(value, language)}"
-    return babel_format_datetime(value, fmt, tzinfo=TIRANE, locale=date_locale(language))
+    return babel_format_datetime(value, fmt, tzinfo=TIRANE, locale=_babel_locale(date_locale(language)))
 
 
 def day_name(value, language: str | None = None) -> str:

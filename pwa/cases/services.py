@@ -4,12 +4,14 @@ Plain functions: they take the database session and the time explicitly.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, case, delete, func, or_, select, update
+from sqlalchemy import Date, DateTime, Select, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from ..access import Visible
 from ..appointments.services import cancel_appointment, tirane_day
 from ..auth.services import issue_enrolment_code
 from ..help.services import responder_for
@@ -29,7 +31,7 @@ from ..models import (
     record_case_event,
 )
 from ..models.help import OPEN_STATUSES, URGENCIES
-from ..pagination import PAGE_SIZE, Page, page_of
+from ..pagination import PAGE_SIZE, Page, Paged, paged, read_page
 
 STAGES = ("crisis", "transition", "inclusion")
 
@@ -61,17 +63,20 @@ class CaseRow:
         return bool(self.open_requests or self.check_in_due or self.closure_pending)
 
 
-def _check_in_due(organisation: Organisation, stage, last_check_in, opened_at, today: date):
-    """A SQL condition: the last check-in (or the opening, if none) is older than her stage's interval."""
-    cutoffs = {name: today - timedelta(days=organisation.checkin_interval_days(name)) for name in STAGES}
+def _check_in_due(stage, last_check_in, opened_at):
+    """A SQL condition: the last check-in (or the opening, if none) is older than her stage's interval.
+
+    The cut-off days (and their midnights) are bound at each run: see ``_cutoffs``.
+    """
     cutoff_day = case(
-        (stage == "transition", cutoffs["transition"]),
-        (stage == "inclusion", cutoffs["inclusion"]),
-        else_=cutoffs["crisis"],
+        (stage == "transition", bindparam("cutoff_transition", type_=Date)),
+        (stage == "inclusion", bindparam("cutoff_inclusion", type_=Date)),
+        else_=bindparam("cutoff_crisis", type_=Date),
     )
     cutoff_moment = case(
-        *[(stage == name, datetime.combine(cutoffs[name], datetime.min.time())) for name in ("transition", "inclusion")],
-        else_=datetime.combine(cutoffs["crisis"], datetime.min.time()),
+        (stage == "transition", bindparam("cutoff_transition_moment", type_=DateTime)),
+        (stage == "inclusion", bindparam("cutoff_inclusion_moment", type_=DateTime)),
+        else_=bindparam("cutoff_crisis_moment", type_=DateTime),
     )
     return or_(
         and_(last_check_in.is_(None), opened_at <= cutoff_moment),
@@ -79,26 +84,23 @@ def _check_in_due(organisation: Organisation, stage, last_check_in, opened_at, t
     )
 
 
-def caseload(
-    session,
-    visible: Select,
-    organisation: Organisation,
-    now: datetime,
-    *,
-    stage: str | None = None,
-    attention: bool = False,
-    closed: bool = False,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
-) -> Page:
-    """The people in ``visible``, most in need of attention first, one page at a time.
+def _cutoffs(organisation: Organisation, today: date) -> dict:
+    """The values ``_check_in_due`` binds: for each stage, the day before which a check-in is owed, and its midnight."""
+    values = {}
+    for name in STAGES:
+        day = today - timedelta(days=organisation.checkin_interval_days(name))
+        values[f"cutoff_{name}"], values[f"cutoff_{name}_moment"] = day, datetime.combine(day, datetime.min.time())
+    return values
 
-    Two queries whatever the size of the organisation (``page_of``): one counts, one reads the
-    page with every figure computed by the database.
+
+@functools.cache
+def _caseload_statements(visible: Select, stage: str | None, attention: bool, closed: bool) -> Paged:
+    """The caseload's count and page for one shape of visibility and filters, built once.
+
+    ``now`` and the cut-offs are bound at each run, with the visibility's own values.
     """
     people = visible.subquery()
     manager = aliased(Staff)
-    today = tirane_day(now)
 
     open_requests = (
         select(HelpRequest.survivor_id, func.count().label("n"), func.min(HelpRequest.created_at).label("oldest"))
@@ -111,12 +113,6 @@ def caseload(
         .where(HelpRequest.survivor_id == people.c.id, HelpRequest.status.in_(OPEN_STATUSES))
         .order_by(HelpRequest.created_at, HelpRequest.id)
         .limit(1)
-        .correlate(people)
-        .scalar_subquery()
-    )
-    next_appointment = (
-        select(func.min(Appointment.starts_at))
-        .where(Appointment.survivor_id == people.c.id, Appointment.starts_at >= now, Appointment.cancelled_at.is_(None))
         .correlate(people)
         .scalar_subquery()
     )
@@ -136,7 +132,6 @@ def caseload(
             func.coalesce(open_requests.c.n, 0).label("open_requests"),
             oldest_urgency.label("oldest_urgency"),
             open_requests.c.oldest,
-            next_appointment.label("next_appointment"),
             last_check_in.label("last_check_in"),
             people.c.created_at,
             people.c.last_active_on,
@@ -149,13 +144,15 @@ def caseload(
         .outerjoin(open_requests, open_requests.c.survivor_id == people.c.id)
         .where(people.c.closed_at.is_not(None) if closed else people.c.closed_at.is_(None))
     )
-    if stage in STAGES:
+    if stage is not None:
         facts = facts.where(Plan.stage == stage if stage != "crisis" else or_(Plan.stage == stage, Plan.stage.is_(None)))
     row = facts.cte("caseload_facts").prefix_with("MATERIALIZED")
-    due = _check_in_due(organisation, row.c.stage, row.c.last_check_in, row.c.created_at, today)
+    due = _check_in_due(row.c.stage, row.c.last_check_in, row.c.created_at)
     pending = and_(row.c.closure_requested_at.is_not(None), row.c.closed_at.is_(None))
     needs_attention = or_(row.c.open_requests > 0, and_(row.c.closed_at.is_(None), due), pending)
     urgency_rank = case(*[(row.c.oldest_urgency == name, rank) for rank, name in enumerate(URGENCIES)], else_=len(URGENCIES))
+    attention_rank = case((needs_attention, 0), else_=1).label("attention_rank")
+    pending_rank = case((pending, 0), else_=1).label("pending_rank")
     query = select(
         row.c.id,
         row.c.nickname,
@@ -166,33 +163,75 @@ def caseload(
         row.c.open_requests,
         row.c.oldest_urgency,
         row.c.oldest,
-        row.c.next_appointment,
         row.c.last_check_in,
-        and_(row.c.closed_at.is_(None), due),
+        and_(row.c.closed_at.is_(None), due).label("check_in_due"),
         row.c.last_active_on,
         row.c.closed_at,
-        pending,
+        pending.label("closure_pending"),
+        attention_rank,
+        pending_rank,
+        urgency_rank.label("urgency_rank"),
     )
     if attention:
         query = query.where(needs_attention)
-    found = page_of(
-        session,
-        query.order_by(
-            case((needs_attention, 0), else_=1),
-            case((pending, 0), else_=1),
-            urgency_rank,
-            row.c.oldest,
-            row.c.last_check_in.is_not(None),
-            row.c.last_check_in,
-            row.c.closed_at.desc(),
-            func.lower(row.c.nickname),
-            row.c.id,
-        ),
-        page,
-        page_size,
+    return paged(
+        query.order_by(*_caseload_order(attention_rank, pending_rank, urgency_rank, row.c)),
         # Without the attention filter, counting needs none of the figures.
         count=None if attention else facts.with_only_columns(people.c.id),
+        around=_with_next_appointment,
     )
+
+
+def _caseload_order(attention_rank, pending_rank, urgency_rank, columns) -> tuple:
+    """Who needs attention first: pending closures, the most urgent and oldest request, the check-in owed longest."""
+    return (
+        attention_rank,
+        pending_rank,
+        urgency_rank,
+        columns.oldest,
+        columns.last_check_in.is_not(None),
+        columns.last_check_in,
+        columns.closed_at.desc(),
+        func.lower(columns.nickname),
+        columns.id,
+    )
+
+
+def _with_next_appointment(page) -> Select:
+    """One page of the caseload with each person's next appointment: looked up for the page's rows only, since no order needs it."""
+    next_appointment = (
+        select(func.min(Appointment.starts_at))
+        .where(Appointment.survivor_id == page.c.id, Appointment.starts_at >= bindparam("now"), Appointment.cancelled_at.is_(None))
+        .correlate(page)
+        .scalar_subquery()
+    )
+    c = page.c
+    return select(
+        c.id, c.nickname, c.case_manager, c.stage, c.enrolled, c.locked, c.open_requests, c.oldest_urgency, c.oldest,
+        next_appointment, c.last_check_in, c.check_in_due, c.last_active_on, c.closed_at, c.closure_pending,
+    ).order_by(*_caseload_order(c.attention_rank, c.pending_rank, c.urgency_rank, c))
+
+
+def caseload(
+    session,
+    visible: Visible,
+    organisation: Organisation,
+    now: datetime,
+    *,
+    stage: str | None = None,
+    attention: bool = False,
+    closed: bool = False,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> Page:
+    """The people in ``visible``, most in need of attention first, one page at a time.
+
+    Two queries whatever the size of the organisation (``read_page``): one counts, one reads the
+    page with every figure computed by the database. Their statements are built once per shape.
+    """
+    statements = _caseload_statements(visible.query, stage if stage in STAGES else None, attention, closed)
+    params = {**visible.params, **_cutoffs(organisation, tirane_day(now)), "now": now}
+    found = read_page(session, statements, page, page_size, params=params)
     found.items = [_row(values) for values in found.items]
     return found
 

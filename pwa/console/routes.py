@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms.fields.choices import SelectChoice
 
-from ..access import get_survivor_or_404, visible_survivors
+from ..access import get_survivor_or_404, visibility
 from ..appointments.services import resync_organisation, upcoming_for
 from ..auth.services import create_staff, verify_secret, hash_secret
 from ..extensions import db
@@ -47,7 +47,7 @@ def caseload():
     args = request.args
     view = case_services.caseload(
         db.session,
-        visible_survivors(current_user),
+        visibility(current_user),
         current_user.organisation,
         now(),
         stage=args.get("stage") or None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import get_survivor_or_404, visible_survivors
+from ..access import get_survivor_or_404, visibility
 from ..clock import now
 from ..extensions import db
 from ..kept_pages import kept_page
@@ -25,7 +25,7 @@ bp = Blueprint("inbox", __name__, url_prefix="/console")
 @bp.app_template_global()
 def open_request_count() -> int:
     """How many open requests the signed-in staff member's inbox holds (shown in the navigation)."""
-    return services.count_open(db.session, visible_survivors(current_user))
+    return services.count_open(db.session, visibility(current_user))
 
 
 @bp.app_template_global()
@@ -58,7 +58,7 @@ def _requested_page() -> int:
 
 def _inbox_page():
     """One page of the inbox: an organisation's open requests can be many."""
-    return page_of(db.session, services.inbox_query(visible_survivors(current_user)), _requested_page(), scalars=True)
+    return services.inbox_page(db.session, visibility(current_user), _requested_page())
 
 
 @bp.get("/inbox")
@@ -66,7 +66,8 @@ def _inbox_page():
 @kept_page
 def show_inbox():
     """Open requests of the people I may see, most urgent and oldest first."""
-    return render_template("help/inbox.html", requests=_inbox_page(), at=now())
+    requests = _inbox_page()
+    return render_template("help/inbox.html", requests=requests, open_requests=requests.total, at=now())
 
 
 @bp.get("/inbox/list")

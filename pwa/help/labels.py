@@ -1,6 +1,7 @@
 """Words and icons for the keys of a help request (keys in code, labels translated)."""
-from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
+
+from ..templating import lazy_gettext as _l
 
 SETBACK_LABELS = {
     "money_or_job": _l("Money or work"),

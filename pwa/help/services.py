@@ -6,6 +6,7 @@ transaction that queues its notifications; the caller commits once.
 """
 from __future__ import annotations
 
+import functools
 import statistics
 import uuid
 from dataclasses import dataclass
@@ -17,11 +18,13 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature
 from sqlalchemy import Select, bindparam, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
+from ..access import Visible
 from ..jobs import claim
 from ..models import HelpRequest, Organisation, Role, Staff, Survivor
 from ..models.help import CONTACTS, OPEN_STATUSES, URGENCIES
+from ..pagination import Page, Paged, paged, read_page
 from ..push.services import queue_notification
 from ..rota.services import staff_on_duty
 from .. import signing
@@ -224,12 +227,19 @@ def _open_requests_of(visible: Select):
 
 
 # A list of requests shows each person's nickname and who answers: loaded with the requests,
-# not one query per row.
-_WITH_PEOPLE = (joinedload(HelpRequest.survivor), joinedload(HelpRequest.assigned_to))
+# not one query per row, and only what a row shows (her note and the outcome, decrypted on
+# loading, are read on the request's own page).
+_WITH_PEOPLE = (
+    joinedload(HelpRequest.survivor).load_only(Survivor.nickname),
+    joinedload(HelpRequest.assigned_to).load_only(Staff.first_name),
+    defer(HelpRequest.note),
+    defer(HelpRequest.outcome),
+)
 
 
-def inbox_query(visible: Select) -> Select:
-    """Open requests of the people in ``visible`` (a query of survivors), most urgent and oldest first."""
+@functools.cache
+def _inbox_query(visible: Select) -> Select:
+    """Open requests of the people in ``visible`` (a shared visibility statement), most urgent and oldest first: built once."""
     return (
         select(HelpRequest)
         .where(_open_requests_of(visible))
@@ -238,14 +248,30 @@ def inbox_query(visible: Select) -> Select:
     )
 
 
-def inbox(session, visible: Select) -> list[HelpRequest]:
-    """The whole inbox as a list (see ``inbox_query``)."""
-    return list(session.scalars(inbox_query(visible)))
+@functools.cache
+def _inbox_statements(visible: Select) -> Paged:
+    # Counting needs only the matching ids, not every column of the requests.
+    return paged(_inbox_query(visible), count=select(HelpRequest.id).where(_open_requests_of(visible)))
 
 
-def count_open(session, visible: Select) -> int:
+def inbox_page(session, visible: Visible, page: int) -> Page:
+    """One page of the open requests of the people in ``visible``, most urgent and oldest first."""
+    return read_page(session, _inbox_statements(visible.query), page, scalars=True, params=visible.params)
+
+
+def inbox(session, visible: Visible) -> list[HelpRequest]:
+    """The whole inbox as a list (see ``inbox_page``)."""
+    return list(session.scalars(_inbox_query(visible.query), visible.params).unique())
+
+
+@functools.cache
+def _count_open_statement(visible: Select) -> Select:
+    return select(func.count(HelpRequest.id)).where(_open_requests_of(visible))
+
+
+def count_open(session, visible: Visible) -> int:
     """How many open requests the people in ``visible`` have."""
-    return session.scalar(select(func.count(HelpRequest.id)).where(_open_requests_of(visible)))
+    return session.scalar(_count_open_statement(visible.query), visible.params)
 
 
 def acknowledge(help_request: HelpRequest, staff: Staff, now: datetime) -> bool:

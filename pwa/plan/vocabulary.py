@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
+from ..templating import lazy_gettext as _l
 from ..vocabulary import AREAS  # noqa: F401 (re-exported for the plan's modules)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Date, Integer, Select, bindparam, delete, null, select, type_coerce, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import remembered
@@ -67,7 +67,8 @@ def local_moment(at: datetime, zone: str = ZONE) -> tuple[date, int]:
 def _day_hours(shifts, exceptions, staff_id: int, day: date) -> list[Hours]:
     """The hours that start on ``day`` for one person: the exception's if there is one, else the week's."""
     if (staff_id, day) in exceptions:
-        return [Hours(e.starts_minute, e.ends_minute) for e in exceptions[(staff_id, day)] if not e.is_off]
+        # Empty hours: off duty that day (as ``DutyException.is_off`` says).
+        return [Hours(e.starts_minute, e.ends_minute) for e in exceptions[(staff_id, day)] if e.starts_minute is not None]
     return [Hours(s.starts_minute, s.ends_minute) for s in shifts[(staff_id, day.weekday())]]
 
 
@@ -78,18 +79,35 @@ def on_duty_ids(session, organisation_id: int, at: datetime, zone: str = ZONE) -
     return remembered(session, ("on_duty", organisation_id, day, minute, zone), lambda: _on_duty_ids(session, organisation_id, day, minute))
 
 
+# The rota of two days (a night shift from yesterday may still run) in one statement, built once
+# and bound at each read: the week's shifts (no date) and the exceptions (dated).
+_ROTA_OF_TWO_DAYS = union_all(
+    select(
+        DutyShift.staff_id, DutyShift.weekday, type_coerce(null(), Date).label("on_date"), DutyShift.starts_minute, DutyShift.ends_minute
+    ).where(
+        DutyShift.organisation_id == bindparam("organisation_id"),
+        DutyShift.weekday.in_([bindparam("weekday"), bindparam("yesterday_weekday")]),
+    ),
+    select(
+        DutyException.staff_id, type_coerce(null(), Integer), DutyException.on_date, DutyException.starts_minute, DutyException.ends_minute
+    ).where(
+        DutyException.organisation_id == bindparam("organisation_id"),
+        DutyException.on_date.in_([bindparam("day"), bindparam("yesterday")]),
+    ),
+)
+
+
 def _on_duty_ids(session, organisation_id: int, day: date, minute: int) -> frozenset[int]:
     yesterday = day - timedelta(days=1)
-    shifts = defaultdict(list)
-    for shift in session.scalars(
-        select(DutyShift).where(DutyShift.organisation_id == organisation_id, DutyShift.weekday.in_({day.weekday(), yesterday.weekday()}))
-    ):
-        shifts[(shift.staff_id, shift.weekday)].append(shift)
-    exceptions = defaultdict(list)
-    for exception in session.scalars(
-        select(DutyException).where(DutyException.organisation_id == organisation_id, DutyException.on_date.in_((day, yesterday)))
-    ):
-        exceptions[(exception.staff_id, exception.on_date)].append(exception)
+    params = {
+        "organisation_id": organisation_id, "weekday": day.weekday(), "yesterday_weekday": yesterday.weekday(), "day": day, "yesterday": yesterday,
+    }
+    shifts, exceptions = defaultdict(list), defaultdict(list)
+    for entry in session.execute(_ROTA_OF_TWO_DAYS, params):
+        if entry.on_date is None:
+            shifts[(entry.staff_id, entry.weekday)].append(entry)
+        else:
+            exceptions[(entry.staff_id, entry.on_date)].append(entry)
     people = {staff_id for staff_id, _ in shifts} | {staff_id for staff_id, _ in exceptions}
     return frozenset(
         staff_id

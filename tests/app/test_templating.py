@@ -46,3 +46,18 @@ def test_the_language_she_chooses_is_the_pages_language(client, people, login_as
     db.session.commit()
     page = client.get("/today")
     assert '<html lang="en">' in page.get_data(as_text=True) and page.headers["Content-Language"] == "en"
+
+
+def test_texts_and_labels_follow_the_pages_language_and_are_escaped_as_jinja_would(app, org):
+    """``_()`` and the vocabularies' lazy labels go straight to the page's catalog, following ``force_locale`` too."""
+    from pwa.help.labels import URGENCY_LABELS
+    from pwa.plan.vocabulary import STAGES
+
+    page = "{{ _('Today') }}|{{ URGENCY_LABELS['now'] }}|{{ _('Hello, %(name)s', name='<b>') }}|{{ plan_stage }}"
+    with app.test_request_context("/"):
+        sq = app.jinja_env.from_string(page).render(plan_stage=STAGES["crisis"].label)
+        expected = f"{gettext('Today')}|{gettext('Now')}|{gettext('Hello, %(name)s', name='&lt;b&gt;')}|{gettext('Crisis stage (0–6 months)')}"
+        with force_locale("en"):
+            en = app.jinja_env.from_string(page).render(plan_stage=STAGES["crisis"].label)
+    assert en == "Today|Now|Hello, &lt;b&gt;|Crisis stage (0–6 months)"
+    assert sq == expected and sq != en

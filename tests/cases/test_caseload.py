@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from pwa.access import visible_survivors
+from pwa.access import visibility
 from pwa.appointments.services import tirane_day
 from pwa.cases.services import caseload
 from pwa.extensions import db
@@ -20,7 +20,7 @@ def _check_in(survivor, days_ago: int, stage: str = "crisis"):
 
 
 def _rows(staff, **filters):
-    return caseload(db.session, visible_survivors(staff), staff.organisation, utcnow(), **filters).items
+    return caseload(db.session, visibility(staff), staff.organisation, utcnow(), **filters).items
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,54 @@ def test_the_caseload_query_count_is_the_same_for_3_and_300_people(app):
     small = _organisation_of(3)
     large = _organisation_of(300)
     assert _queries_for_caseload(app, small) == _queries_for_caseload(app, large)
+
+
+def test_one_statement_per_shape_serves_each_staff_member_with_her_own_people(people):
+    """Colleagues with the same role and duty share the caseload's statements, built once; each still sees only hers."""
+    from pwa.cases.services import _caseload_statements
+
+    assert visibility(people.arta).query is visibility(people.besnik).query
+    assert [r.nickname for r in _rows(people.arta)] == ["Lulja"]
+    reused = _caseload_statements.cache_info().hits
+    assert [r.nickname for r in _rows(people.besnik)] == ["Dielli"]
+    assert _caseload_statements.cache_info().hits == reused + 1
+    assert [r.nickname for r in _rows(people.supervisor)] == ["Dielli", "Lulja"]
+    other_supervisor = factories.staff(factories.organisation("Tjetër"), "tjeter", factories.Role.SUPERVISOR)
+    assert _rows(other_supervisor) == []
+
+
+def test_the_duty_shape_adds_escalated_people_and_leaves_when_off_duty(people):
+    """On duty, a case manager's caseload uses the duty shape (escalated requests' people too); off duty, her own again."""
+    request = factories.help_request(people.dielli, urgency="now")
+    request.escalated_at = utcnow()
+    db.session.commit()
+    assert [r.nickname for r in _rows(people.arta)] == ["Lulja"]
+    factories.on_duty(people.arta)
+    assert [r.nickname for r in _rows(people.arta)] == ["Dielli", "Lulja"]
+    assert visibility(people.arta).query is not visibility(people.besnik).query
+    assert [r.nickname for r in _rows(people.besnik)] == ["Dielli"]
+
+
+def test_the_next_appointment_is_counted_from_now_at_each_call(people):
+    """``now`` is bound at each run: an appointment that has begun is no longer the next one."""
+    soon = utcnow() + timedelta(hours=1)
+    factories.appointment(people.lulja, starts_at=soon)
+    [before] = caseload(db.session, visibility(people.arta), people.org, utcnow()).items
+    [after] = caseload(db.session, visibility(people.arta), people.org, soon + timedelta(minutes=1)).items
+    assert before.next_appointment == soon and after.next_appointment is None
+
+
+def test_pages_follow_one_another_in_the_order_of_the_whole_list(people):
+    """Each page is ordered again around its rows (for their next appointments): page after page gives the whole list."""
+    for n in range(12):
+        person = factories.survivor(people.arta, f"Person {n:02d}")
+        if n % 3 == 0:
+            factories.help_request(person, urgency=("now", "today", "week")[n % 3], now=utcnow() - timedelta(minutes=n))
+        if n % 4 == 0:
+            _check_in(person, n * 3, ("crisis", "transition", "inclusion")[n % 3])
+        if n % 5 == 0:
+            factories.appointment(person, starts_at=utcnow() + timedelta(days=n + 1))
+    whole = caseload(db.session, visibility(people.arta), people.org, utcnow(), page_size=100).items
+    pages = [caseload(db.session, visibility(people.arta), people.org, utcnow(), page=n, page_size=5).items for n in (1, 2, 3)]
+    assert [r for page in pages for r in page] == whole and len(whole) == 13
+    assert sum(r.next_appointment is not None for r in whole) == 3

@@ -32,6 +32,31 @@ def test_the_navigation_counts_open_requests(client, people, login_as):
     assert '<span class="count">2</span>' in client.get("/console/").get_data(as_text=True)
 
 
+def test_the_inbox_counts_its_requests_once_for_the_list_and_the_navigation(client, people, login_as):
+    from tests.queries import recorded_statements
+
+    factories.help_request(people.lulja)
+    factories.help_request(people.lulja, urgency="week")
+    factories.help_request(people.dielli)
+    login_as(people.arta)
+    with recorded_statements() as statements:
+        html = client.get("/console/inbox").get_data(as_text=True)
+    assert '<span class="count">2</span>' in html and html.count('class="request urgency-') == 2
+    assert sum("count(" in statement.lower() for statement in statements) == 1
+
+
+def test_the_inbox_reads_no_note_or_outcome_to_list_requests(client, people, login_as):
+    """A row shows neither: they stay encrypted in the database until the request's own page."""
+    from tests.queries import recorded_statements
+
+    factories.help_request(people.lulja, note="Më duhet të flas me dikë")
+    login_as(people.arta)
+    with recorded_statements() as statements:
+        html = client.get("/console/inbox").get_data(as_text=True)
+    assert "Lulja" in html and "Më duhet" not in html
+    assert not any("help_request.note" in statement or "help_request.outcome" in statement for statement in statements)
+
+
 def test_acknowledging_shows_seen_to_her(app, client, people, login_as):
     request = factories.help_request(people.lulja)
     login_as(people.arta)

@@ -58,18 +58,18 @@ def test_the_inbox_is_by_urgency_then_age(people):
     late_now = factories.help_request(people.lulja, urgency="now", now=now - timedelta(minutes=1))
     early_now = factories.help_request(people.lulja, urgency="now", now=now - timedelta(minutes=20))
     today = factories.help_request(people.lulja, urgency="today", now=now)
-    from pwa.access import visible_survivors
+    from pwa.access import visibility
 
-    assert [r.id for r in services.inbox(db.session, visible_survivors(people.arta))] == [early_now.id, late_now.id, today.id, week.id]
+    assert [r.id for r in services.inbox(db.session, visibility(people.arta))] == [early_now.id, late_now.id, today.id, week.id]
 
 
 def test_closed_requests_leave_the_inbox(people):
-    from pwa.access import visible_survivors
+    from pwa.access import visibility
 
     request = factories.help_request(people.lulja)
     services.withdraw(request, utcnow())
     db.session.commit()
-    assert services.inbox(db.session, visible_survivors(people.arta)) == []
+    assert services.inbox(db.session, visibility(people.arta)) == []
 
 
 def test_acknowledging_makes_it_seen_by_whoever_acknowledged(people):
