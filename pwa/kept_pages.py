@@ -27,8 +27,8 @@ from .compression import SECRET_MARKERS, compress_page, mark_secret_in_page, pag
 from .i18n import page_language
 
 _STORE = "dera_kept_pages"
-# Request headers a view or template reads (htmx asks for fragments with them).
-_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted")
+# Request headers a view or template reads (htmx asks for fragments with them), as WSGI names them.
+_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_TRIGGER", "HTTP_HX_BOOSTED")
 # The session's idle clock moves on by itself; nothing on a page shows it.
 _NOT_SHOWN_IN_SESSION = frozenset({"seen"})
 # The placeholder's text, new in every process: nobody can put it in a page beforehand.
@@ -60,10 +60,12 @@ def _session_state() -> str:
 
 def _key(organisation) -> tuple:
     account = current_user.get_id() if current_user.is_authenticated else None
+    environ = request.environ
     return (
-        request.endpoint, request.root_url, request.full_path, tuple(request.headers.get(name) for name in _HEADERS), page_language(),
+        request.endpoint, request.scheme, request.host, request.script_root, request.path, request.query_string,
+        tuple(map(environ.get, _HEADERS)), page_language(),
         account, getattr(organisation, "id", None), getattr(organisation, "view_version", None),
-        now().strftime("%Y%m%d%H%M"), _session_state(),
+        int(now().timestamp() // 60), _session_state(),
     )
 
 

@@ -66,11 +66,10 @@ def init_app(app) -> None:
 # The account and its organisation (with the view version kept pages are checked against) in one
 # query, built once: every signed-in request runs it, also when the page itself is kept.
 # A survivor's pages name her case manager (My plan, Ask for help, Contacts): she comes along.
+# A survivor's case manager is loaded only by the pages that name her, when they are rendered.
 _ACCOUNT_QUERIES = {
-    "staff": select(Staff).options(joinedload(Staff.organisation)).where(Staff.id == bindparam("account_id")),
-    "survivor": select(Survivor)
-    .options(joinedload(Survivor.organisation), joinedload(Survivor.case_manager))
-    .where(Survivor.id == bindparam("account_id")),
+    kind: select(model).options(joinedload(model.organisation)).where(model.id == bindparam("account_id"))
+    for kind, model in (("staff", Staff), ("survivor", Survivor))
 }
 
 
@@ -167,6 +166,7 @@ def _unauthorized():
     return redirect_to(url_for("auth.start"))
 
 
+@functools.lru_cache(maxsize=8)
 def content_security_policy(extra_img_origin: str | None = None) -> str:
     """No inline code and no other origin; a page may add one origin for images (the map's tiles)."""
     images = "img-src 'self' data:" + (f" {extra_img_origin}" if extra_img_origin else "")
