@@ -65,7 +65,6 @@ def init_app(app) -> None:
 
 # The account and its organisation (with the view version kept pages are checked against) in one
 # query, built once: every signed-in request runs it, also when the page itself is kept.
-# A survivor's pages name her case manager (My plan, Ask for help, Contacts): she comes along.
 # A survivor's case manager is loaded only by the pages that name her, when they are rendered.
 _ACCOUNT_QUERIES = {
     kind: select(model).options(joinedload(model.organisation)).where(model.id == bindparam("account_id"))

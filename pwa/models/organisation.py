@@ -128,5 +128,7 @@ def _new_view_version(session) -> None:
 
 
 @event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
 def _forget_change(session) -> None:
+    """After the transaction, the next one starts with nothing changed (a savepoint's end is not this)."""
     session.info.pop(_CHANGED, None)
