@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import logging
 import time
 from dataclasses import dataclass
@@ -213,8 +215,21 @@ def deliver_due_messages(
     if session.scalar(select(PushMessage.id).where(claimable(PushMessage, due, now, lease)).limit(1)) is None:
         session.commit()  # nothing to send: no event loop, threads or connections this round
         return counts
-    asyncio.run(_deliver(session, now, due, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts))
+    _run(_deliver(session, now, due, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts))
     return counts
+
+
+def _run(coroutine) -> None:
+    """Run ``coroutine`` in an event loop of its own, also when the caller's thread already runs one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    # Code that drives its own loop in this thread (a browser-driving test harness, say) cannot
+    # start another here: the delivery gets a thread of its own, with this thread's context.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
 
 
 def _write_and_claim(session, answered: list, claim: bool, due, now: datetime, limit: int, lease: timedelta,

@@ -158,3 +158,21 @@ def test_every_message_carries_a_vapid_token_for_its_push_service_signed_once_pe
                   f"{head}.{token.split('.')[1]}".encode(), ec.ECDSA(hashes.SHA256()))
     ours = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"]).public_key.public_numbers()
     assert public.public_numbers() == ours
+
+
+def test_delivery_works_when_the_caller_already_runs_an_event_loop(app, people, subscribed):
+    import asyncio
+    import concurrent.futures
+    import contextvars
+
+    services.queue_notification(db.session, people.lulja, {"title": "Dera", "body": "Ke një kujtesë"}, utcnow())
+    db.session.commit()
+
+    async def inside_a_loop():
+        return _deliver(app)
+
+    # A thread of its own for the caller's loop: this one may already run one (the browser tests').
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        counts = pool.submit(contextvars.copy_context().run, asyncio.run, inside_a_loop()).result()
+    assert counts["sent"] == 1
+    assert len(subscribed.received()) == 1
