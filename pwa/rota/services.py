@@ -120,9 +120,8 @@ def _on_duty_ids(session, organisation_id: int, day: date, minute: int) -> froze
 def staff_on_duty(session, organisation_id: int, at: datetime, zone: str = ZONE) -> list[Staff]:
     """The case managers on duty at ``at``: on the rota, active and not away."""
     ids = on_duty_ids(session, organisation_id, at, zone)
-    if not ids:
-        return []
-    # The console's navigation and the staff list both show them: read them once too.
+    # The console's navigation and the staff list both show them: read them once too. Read also
+    # when nobody is on duty, so that a page runs the same statements at every hour.
     return remembered(
         session,
         ("staff_on_duty", ids),
