@@ -22,6 +22,11 @@ def now() -> datetime:
     return utcnow()
 
 
+def this_minute() -> int:
+    """The minute it is, as a number: pages write times in minutes, so what they show lasts a minute."""
+    return int(now().timestamp() // 60)
+
+
 def today() -> date:
     """Today's date where the organisation works (the app's time zone), from the app's clock."""
     zone = current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else "Europe/Tirane"

@@ -50,8 +50,11 @@ def may_compress() -> bool:
 
 def page_encoding() -> str | None:
     """The encoding this page may go in: Brotli or gzip, as the browser accepts; None when it goes as it is."""
-    if not may_compress():
-        return None
+    return _accepted_encoding() if may_compress() else None
+
+
+def _accepted_encoding() -> str | None:
+    """Brotli or gzip, the first the browser accepts."""
     accepted = request.accept_encodings
     return next((name for name in ("br", "gzip") if accepted[name] > 0), None)
 
@@ -81,8 +84,7 @@ def _compress_static(response):
     if response.status_code != 200 or response.mimetype not in TEXT_TYPES or "Content-Encoding" in response.headers:
         return response
     response.vary.add("Accept-Encoding")
-    accepted = request.accept_encodings
-    encoding = next((name for name in _STATIC_LEVELS if accepted[name] > 0), None)
+    encoding = _accepted_encoding()
     file_tag = response.get_etag()[0]
     if encoding is None or file_tag is None:
         return response

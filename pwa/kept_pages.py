@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from flask import current_app, g, request, session
 from flask_login import current_user
 
-from .clock import now
+from .clock import this_minute
 from .compression import SECRET_MARKERS, compress_page, mark_secret_in_page, page_encoding
 from .i18n import page_language
 
@@ -65,7 +65,7 @@ def _key(organisation) -> tuple:
         request.endpoint, request.scheme, request.host, request.script_root, request.path, request.query_string,
         tuple(map(environ.get, _HEADERS)), page_language(),
         account, getattr(organisation, "id", None), getattr(organisation, "view_version", None),
-        int(now().timestamp() // 60), _session_state(),
+        this_minute(), _session_state(),
     )
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, jsonify, make_response, redirec
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..clock import now
+from ..clock import now, this_minute
 from ..extensions import csrf, db, kept_in_process, limiter
 from ..i18n import page_language
 from ..kept_pages import kept_page
@@ -97,7 +97,7 @@ def _list_main() -> Markup:
         return Markup(render_template("services_map/_list_main.html", **_filtered()))
     key = (
         version, viewer_organisation(), page_language(), request.script_root,
-        tuple(sorted(request.args.items(multi=True))), now().strftime("%Y%m%d%H%M"),
+        tuple(sorted(request.args.items(multi=True))), this_minute(),
     )
     return kept_in_process("dera_directory_lists", key, lambda: Markup(render_template("services_map/_list_main.html", **_filtered(version))), _KEPT_LISTS)
 
