@@ -34,20 +34,25 @@ def _lease() -> timedelta:
 
 
 def deliver_push(session, at):
-    """Send queued web push messages."""
+    """Decide the reminders that fall due and send the queued web push.
+
+    The reminders are decided a batch at a time in delivery's own transactions, so
+    their push goes out while the later ones are still being decided; their counts
+    are ``reminders_sent``, ``reminders_skipped`` and ``reminders_failed``.
+    """
+    from .appointments.services import ReminderFeed, send_due_reminders
     from .push.keys import load_vapid
     from .push.services import deliver_due_messages
 
     config = current_app.config
     vapid = load_vapid(config["VAPID_PRIVATE_KEY_FILE"])
-    return deliver_due_messages(session, at, vapid, config["VAPID_SUBJECT"], lease=_lease(), at_once=config["PUSH_AT_ONCE"])
-
-
-def send_reminders(session, at):
-    """Queue the push reminders of appointments that are due."""
-    from .appointments.services import send_due_reminders
-
-    return send_due_reminders(session, at, default_locale=current_app.config["BABEL_DEFAULT_LOCALE"], lease=_lease())
+    if vapid is None:
+        # Nothing can be sent: the reminders are still decided, and their push waits for a key like the rest.
+        decided = send_due_reminders(session, at, default_locale=config["BABEL_DEFAULT_LOCALE"], lease=_lease())
+        return {f"reminders_{name}" if name != "more" else name: count for name, count in decided.items()}
+    reminders = ReminderFeed(config["BABEL_DEFAULT_LOCALE"], _lease())
+    counts = deliver_due_messages(session, at, vapid, config["VAPID_SUBJECT"], lease=_lease(), at_once=config["PUSH_AT_ONCE"], feed=reminders)
+    return counts | {f"reminders_{name}": count for name, count in reminders.counts.items()}
 
 
 def escalate_help(session, at):
@@ -70,8 +75,8 @@ def purge(session, at):
     return counts
 
 
-# Reminders and escalation first, so that the push they queue goes out in the same round.
-TASKS = [send_reminders, escalate_help, deliver_push, purge]
+# Escalation first, so that the push it queues goes out in the same round.
+TASKS = [escalate_help, deliver_push, purge]
 
 
 def run_once() -> dict[str, dict]:
@@ -94,7 +99,7 @@ def worker_name() -> str:
 
 
 def summary(results: dict[str, dict]) -> str:
-    """The round's counts on one line, leaving out the zeros: ``send_reminders.sent=3 deliver_push.sent=3``."""
+    """The round's counts on one line, leaving out the zeros: ``deliver_push.sent=3 deliver_push.reminders_sent=3``."""
     parts = [f"{task}.{name}={count}" for task, counts in results.items() for name, count in counts.items() if count]
     return " ".join(parts) or "nothing to do"
 
@@ -141,6 +146,9 @@ def worker_command(once: bool, interval: float | None) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log.setLevel(logging.INFO)
     interval = interval or current_app.config["WORKER_INTERVAL"]
+    from .push.sender import preload
+
+    preload()  # the first push of a fresh worker (a help request, say) goes out without waiting for imports
     name = worker_name()
     while True:
         results = run_round(name, interval)

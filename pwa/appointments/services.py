@@ -266,8 +266,9 @@ class _Due:
         return None
 
 
-# Reminders per claim: deciding them is quick database work, so a batch is larger than the push one.
-REMINDER_BATCH = 50
+# Reminders per claim: deciding them is quick database work, so a batch is larger than the push one
+# (a batch's statements cost the same whatever its size, and each batch holds the write lock once).
+REMINDER_BATCH = 200
 
 
 def _load(session, claimed, now: datetime) -> list[_Due]:
@@ -331,6 +332,40 @@ def _dispatch_batch(session, token: str, batch: list[_Due], now: datetime, defau
     return counts
 
 
+def dispatch_due_reminders(
+    session, now: datetime, limit: int = REMINDER_BATCH, default_locale: str = "sq", lease: timedelta = LEASE
+) -> tuple[dict[str, int], bool]:
+    """Claim one batch of the reminders that are due, decide them and queue their push, in the caller's transaction.
+
+    Returns the batch's counts and whether it was full (more may be due). Safe in several workers at once.
+    """
+    due = and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
+    token, rows = claim_rows(session, AppointmentReminder, due, now, limit, lease, _CLAIM_RETURNS)
+    if not rows:
+        return {"sent": 0, "skipped": 0, "failed": 0}, False
+    return _dispatch_batch(session, token, _load(session, rows, now), now, default_locale), len(rows) == limit
+
+
+class ReminderFeed:
+    """The reminders that are due, decided a batch at a time inside another task's transactions.
+
+    Push delivery calls it before each claim of its own (``feed=`` of ``deliver_due_messages``),
+    so the first reminders' push goes out while the later ones are still being decided, and
+    several workers share both kinds of work instead of waiting for each other's. Calling it
+    queues one batch and says whether more may be due; ``counts`` adds the batches up.
+    """
+
+    def __init__(self, default_locale: str = "sq", lease: timedelta = LEASE, limit: int = REMINDER_BATCH):
+        self.default_locale, self.lease, self.limit = default_locale, lease, limit
+        self.counts = {"sent": 0, "skipped": 0, "failed": 0}
+
+    def __call__(self, session, now: datetime) -> bool:
+        counts, full = dispatch_due_reminders(session, now, self.limit, self.default_locale, self.lease)
+        for name, value in counts.items():
+            self.counts[name] += value
+        return full
+
+
 def send_due_reminders(
     session, now: datetime, limit: int = REMINDER_BATCH, default_locale: str = "sq", lease: timedelta = LEASE, budget: float = ROUND_SECONDS
 ) -> dict[str, int]:
@@ -340,22 +375,16 @@ def send_due_reminders(
     decided, queued and committed once; full batches follow one another at once, for up to ``budget``
     seconds, and then ``more`` is counted (more is due).
     """
-    counts = {"sent": 0, "skipped": 0, "failed": 0}
-    due = and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
+    feed = ReminderFeed(default_locale, lease, limit)
     started = monotonic()
     session.commit()  # start from a fresh transaction, holding no read lock
     while True:
-        token, rows = claim_rows(session, AppointmentReminder, due, now, limit, lease, _CLAIM_RETURNS)
-        if rows:
-            for name, value in _dispatch_batch(session, token, _load(session, rows, now), now, default_locale).items():
-                counts[name] += value
+        full = feed(session, now)
         session.commit()
-        if len(rows) < limit:
-            break
+        if not full:
+            return feed.counts
         if monotonic() - started >= budget:
-            counts["more"] = 1  # the worker's next round starts at once
-            break
-    return counts
+            return feed.counts | {"more": 1}  # the worker's next round starts at once
 
 
 # Retention ---------------------------------------------------------------------------

@@ -7,8 +7,8 @@ a failure that retrying will not fix.
 
 A worker sends from one event loop (``Pusher``): many messages in flight from
 one thread, without threads handing each message to one another. pywebpush and
-aiohttp are imported only here, when a worker opens a ``Pusher``: a web process,
-which only queues messages, never loads them.
+aiohttp are imported only here, when a worker starts (``preload``) or opens a
+``Pusher``: a web process, which only queues messages, never loads them.
 """
 from __future__ import annotations
 
@@ -119,6 +119,14 @@ def _tls(certificates: str):
     import ssl
 
     return ssl.create_default_context(cafile=certificates)
+
+
+def preload() -> None:
+    """Load what sending needs (pywebpush, aiohttp, the TLS context) now: a worker does so as it starts, not when the first message is due."""
+    import aiohttp  # noqa: F401
+    import pywebpush  # noqa: F401
+
+    _tls(_trusted_certificates())
 
 
 class Pusher:

@@ -11,12 +11,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
-from ..jobs import BATCH, LEASE, claim_rows, claimable, renew
+from ..jobs import LEASE, claim_rows, claimable, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
 
 log = logging.getLogger("dera.push")
 
+# Messages per claim: each claim is one short write, and the database's writes are what several
+# workers share (SQLite has one writer), so a claim takes more than one round trip's worth.
+PUSH_BATCH = 50
 # Sends in flight at once per worker process (``DERA_PUSH_AT_ONCE``): the push services answer in their own time.
 AT_ONCE = 32
 # A round keeps taking full batches for up to this many seconds, then lets the other tasks run.
@@ -193,8 +196,8 @@ async def _send(pusher: sender.Pusher, item: _Outgoing, vapid: sender.VapidHeade
 
 
 def deliver_due_messages(
-    session, now: datetime, vapid, subject: str, limit: int = BATCH, lease: timedelta = LEASE,
-    at_once: int = AT_ONCE, budget: float = ROUND_SECONDS,
+    session, now: datetime, vapid, subject: str, limit: int = PUSH_BATCH, lease: timedelta = LEASE,
+    at_once: int = AT_ONCE, budget: float = ROUND_SECONDS, feed=None,
 ) -> dict[str, int]:
     """Send the queued messages that are due; safe to run in several processes at once.
 
@@ -207,16 +210,25 @@ def deliver_due_messages(
     the lease, so no other worker takes them over while this one lives. Claiming
     stops when a batch comes back short, or after ``budget`` seconds with ``more``
     counted (more is due).
+
+    ``feed(session, now)``, when given, queues more messages in the transaction of
+    each claim (the reminders falling due, a batch at a time) and says whether it
+    has more; it is called until it has none, or until the budget is spent.
     """
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
         return counts
-    due = and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
-    if session.scalar(select(PushMessage.id).where(claimable(PushMessage, due, now, lease)).limit(1)) is None:
+    feeding = feed is not None and feed(session, now)
+    if not feeding and session.scalar(select(PushMessage.id).where(claimable(PushMessage, due_messages(now), now, lease)).limit(1)) is None:
         session.commit()  # nothing to send: no event loop, threads or connections this round
         return counts
-    _run(_deliver(session, now, due, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts))
+    _run(_deliver(session, now, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts, feed if feeding else None))
     return counts
+
+
+def due_messages(now: datetime):
+    """The outbox rows due to be sent at ``now``."""
+    return and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
 
 
 def _run(coroutine) -> None:
@@ -232,28 +244,31 @@ def _run(coroutine) -> None:
         pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
 
 
-def _write_and_claim(session, answered: list, claim: bool, due, now: datetime, limit: int, lease: timedelta,
-                     counts: dict[str, int]) -> tuple[str | None, int, list[_Outgoing]]:
-    """One transaction: write what the push services answered, and claim the next batch when ``claim``.
+def _write_and_claim(session, answered: list, claim: bool, feed, now: datetime, due_by: datetime, limit: int, lease: timedelta,
+                     counts: dict[str, int]) -> tuple[str | None, int, list[_Outgoing], bool]:
+    """One transaction: write what the push services answered, let ``feed`` queue more, and claim the next batch when ``claim``.
 
-    Returns the claim's token, how many rows it took, and those still worth sending (the expired are settled).
+    The claim takes the messages due by ``due_by``: the round's clock moved on, so what another
+    worker queued meanwhile is taken too. Returns the claim's token, how many rows it took, those
+    still worth sending (the expired are settled), and whether the feed has more.
     """
     if answered:
         _record(session, answered, now, counts)
+    feeding = feed is not None and feed(session, now)
     token, rows, ready = None, [], []
     if claim:
-        token, rows = claim_rows(session, PushMessage, due, now, limit, lease, _CLAIM_RETURNS)
+        token, rows = claim_rows(session, PushMessage, due_messages(due_by), now, limit, lease, _CLAIM_RETURNS)
         outgoing = [_outgoing(row, now) for row in rows]
         expired = [row[0] for row, item in zip(rows, outgoing) if item is None]
         _settle(session, expired, status="expired")
         counts["expired"] += len(expired)
         ready = [item for item in outgoing if item is not None]
     session.commit()
-    return token, len(rows), ready
+    return token, len(rows), ready, feeding
 
 
-async def _deliver(session, now: datetime, due, vapid: sender.VapidHeaders, limit: int, lease: timedelta, at_once: int, budget: float,
-                   counts: dict[str, int]) -> None:
+async def _deliver(session, now: datetime, vapid: sender.VapidHeaders, limit: int, lease: timedelta, at_once: int, budget: float,
+                   counts: dict[str, int], feed) -> None:
     # The database is used from another thread (one call at a time), so that the sends in flight go
     # on while it answers; the sends themselves all run here.
     answers: list = []  # (message, result), put there by the sends as they finish
@@ -264,21 +279,24 @@ async def _deliver(session, now: datetime, due, vapid: sender.VapidHeaders, limi
     renew_every = (lease / 3).total_seconds()
     started = renewed = written = time.monotonic()
     more = True
-    session.commit()  # start from a fresh transaction, holding no read lock
+    session.commit()  # start from a fresh transaction, holding no read lock (and keep what the feed queued)
     async with sender.Pusher(at_once) as pusher:
         while True:
             for item, _ in answers:
                 del out[item.id]
             answered += answers
             answers.clear()
-            claiming = more and len(out) < at_once
+            claiming = (more or feed is not None) and len(out) < at_once
             if claiming or (answered and (not out or time.monotonic() - written >= RECORD_EVERY)):
-                token, claimed, ready = await asyncio.to_thread(_write_and_claim, session, answered, claiming, due, now, limit, lease, counts)
+                token, claimed, ready, feeding = await asyncio.to_thread(
+                    _write_and_claim, session, answered, claiming, feed if claiming else None, now, now + timedelta(seconds=time.monotonic() - started),
+                    limit, lease, counts)
                 answered, written = [], time.monotonic()
                 if claiming:
                     more = claimed == limit
-                    if more and time.monotonic() - started >= budget:
-                        more, counts["more"] = False, 1  # the worker's next round starts at once
+                    feed = feed if feeding else None
+                    if (more or feed is not None) and time.monotonic() - started >= budget:
+                        more, feed, counts["more"] = False, None, 1  # the worker's next round starts at once
                     for item in ready:
                         out[item.id] = token
                         task = asyncio.create_task(_send(pusher, item, vapid, answers, arrived))
@@ -309,6 +327,4 @@ def purge_old_messages(session, now: datetime, days: int = 7) -> int:
 
 def backlog(session, now: datetime) -> int:
     """How many messages are due and not yet sent (for ``/healthz``)."""
-    return session.scalar(
-        select(func.count(PushMessage.id)).where(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
-    )
+    return session.scalar(select(func.count(PushMessage.id)).where(due_messages(now)))

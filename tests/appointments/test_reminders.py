@@ -1,5 +1,6 @@
 """The reminder dispatcher, end to end: real encrypted web push to a local push service, at a frozen time."""
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 from pwa.appointments import services
 from pwa.extensions import db
 from pwa.jobs import claim
-from pwa.models import AppointmentReminder, PushMessage, PushSubscription
+from pwa.models import AppointmentReminder, PushMessage, PushSubscription, utcnow
 from pwa.push import services as push_services
 from pwa.push.keys import load_vapid
 from tests import factories
@@ -181,6 +182,75 @@ def test_two_dispatchers_at_once_send_each_reminder_exactly_once(app, people, su
     assert len(subscribed.messages()) == 10
 
 
+def _deliver_fed(app, at, feed):
+    vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
+    return push_services.deliver_due_messages(db.session, at, vapid, "mailto:test@dera.invalid", limit=2, feed=feed)
+
+
+def test_the_first_reminders_go_out_while_the_later_ones_are_still_decided(app, people, subscribed):
+    for n in range(6):
+        factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
+    at = STARTS - timedelta(hours=1)  # both reminders of each are due: the 2-hour one goes, the day-before one is skipped
+    feed = services.ReminderFeed(limit=2)
+    taken_before = []  # push messages already claimed for sending each time the feed decides a batch
+
+    def watched(session, now):
+        taken_before.append(session.scalar(select(func.count(PushMessage.id)).where(
+            (PushMessage.claimed_by.is_not(None)) | (PushMessage.status != "queued"))))
+        return feed(session, now)
+
+    counts = _deliver_fed(app, at, watched)
+    assert counts["sent"] == 6 and feed.counts == {"sent": 6, "skipped": 6, "failed": 0}
+    assert len(subscribed.messages()) == 6
+    assert len(taken_before) == 7  # six full batches of two, and the empty one that ends the feed
+    assert taken_before[0] == 0 and taken_before[-1] > 0  # sending had begun before the last batch was decided
+    assert db.session.scalars(select(AppointmentReminder.status).order_by(AppointmentReminder.id)).all() == ["skipped", "sent"] * 6
+
+
+def test_two_workers_feeding_and_sending_at_once_deliver_each_reminder_once(app, people, subscribed):
+    for n in range(12):
+        factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
+    at = STARTS - timedelta(hours=1)
+    decided = []
+
+    def work():
+        with app.app_context():
+            feed = services.ReminderFeed(limit=3)
+            _deliver_fed(app, at, feed)
+            decided.append(feed.counts["sent"])
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(decided) == 12
+    assert sorted(m["url"] for m in subscribed.messages()) == sorted({m["url"] for m in subscribed.messages()})
+    assert len(subscribed.messages()) == 12
+
+
+def test_a_round_sends_what_another_worker_queued_after_it_began(app, people, subscribed):
+    """Each claim takes what is due by then: a message another worker queued during this round goes in this round."""
+    start = utcnow()
+    state = {"calls": 0}
+
+    def another_worker(session, now):
+        state["calls"] += 1
+        if state["calls"] == 2:  # during the round: queued "later" than the round began
+            time.sleep(0.02)
+            push_services.queue_notification(session, people.lulja, {"body": "x"}, now + timedelta(milliseconds=5))
+        return state["calls"] < 3
+
+    counts = _deliver_fed(app, start, another_worker)
+    assert counts["sent"] == 1 and len(subscribed.messages()) == 1
+
+
+def test_the_worker_round_counts_the_reminders_with_the_push(app, people, subscribed, clock):
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    result = _run_worker(app, clock, TWO_HOURS_BEFORE + timedelta(minutes=1))
+    assert "'sent': 1" in result.output and "'reminders_sent': 1" in result.output and "'reminders_skipped': 1" in result.output
+
+
 def test_a_reminder_remade_while_a_worker_holds_it_is_not_sent_for_the_old_time(app, people, subscribed):
     appointment = factories.appointment(people.lulja, STARTS, now=NOW)
     held = claim(db.session, AppointmentReminder, AppointmentReminder.offset_minutes == 120, TWO_HOURS_BEFORE)[0]
@@ -261,7 +331,7 @@ def test_a_round_that_runs_out_of_time_with_more_due_says_so_and_the_worker_goes
     # Each appointment has two reminders due; only the nearer goes.
     counts = services.send_due_reminders(db.session, at, limit=2, budget=0)
     assert counts == {"sent": 1, "skipped": 1, "failed": 0, "more": 1}
-    assert pause({"send_reminders": counts, "deliver_push": {"sent": 0}}, 15) == 0
+    assert pause({"escalate_help": {"escalated": 0}, "deliver_push": counts}, 15) == 0
     counts = services.send_due_reminders(db.session, at, limit=50, budget=0)
     assert counts == {"sent": 5, "skipped": 5, "failed": 0}  # a short batch: nothing more is due
-    assert pause({"send_reminders": counts, "deliver_push": {"sent": 0}}, 15) == 15
+    assert pause({"escalate_help": {"escalated": 0}, "deliver_push": counts}, 15) == 15
