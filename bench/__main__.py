@@ -132,6 +132,9 @@ def speed(app, phone, office, rounds: int = 200) -> bool:
 
 
 def main(argv: list[str]) -> int:
+    from .serve import unwind_on_sigterm
+
+    unwind_on_sigterm()
     parser = argparse.ArgumentParser(prog="python -m bench", description="Page weight and response times of Dera, in-process or at --url.")
     parser.add_argument("which", nargs="*", help="weight, speed or lighthouse (default: weight speed)")
     parser.add_argument("--url", help="measure a running Dera at this address instead of one in-process")

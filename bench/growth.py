@@ -17,7 +17,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from .serve import scratch_database
+from .serve import scratch_database, unwind_on_sigterm
 
 SIZES = (30, 300, 3000)
 CHECK_INS = (1, 50, 150)
@@ -240,6 +240,7 @@ def run(database_url: str | None, sizes=SIZES, check_ins=CHECK_INS, say=print) -
 
 
 def main(argv: list[str]) -> int:
+    unwind_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="organisation sizes (people)")
     parser.add_argument("--quick", action="store_true", help="a short run (5 and 10 people, 1 and 3 check-ins) to check that it works")

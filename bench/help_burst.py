@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .serve import Phone, Server, dera_env, enrolment_code, load_demo, refresh_phone, scratch_database, sign_in_phone
+from .serve import Phone, Server, dera_env, enrolment_code, load_demo, refresh_phone, scratch_database, sign_in_phone, unwind_on_sigterm
 ANSWERS = {"setback": "money_or_job", "urgency": "now", "contact": "call", "note": "burst"}
 
 
@@ -213,6 +213,7 @@ def run(keys: int = 100, repeats: int = 4, workers: int = 32, kill_at: float = 0
 
 
 def main(argv: list[str]) -> int:
+    unwind_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keys", type=int, default=100, help="distinct requests (idempotency keys)")
     parser.add_argument("--repeats", type=int, default=4, help="times each key is sent")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from .serve import Server, authenticator_key, dera_env, enrolment_code, load_demo, scratch_database, sign_in_phone, sign_in_staff
+from .serve import Server, authenticator_key, dera_env, enrolment_code, load_demo, scratch_database, sign_in_phone, sign_in_staff, unwind_on_sigterm
 
 HERE = Path(__file__).resolve().parent
 SURVIVOR_PAGES = {"Today": "/today", "My plan": "/plan", "Services": "/services", "Contacts": "/contacts", "Ask for help": "/help"}
@@ -85,6 +85,7 @@ def run(levels: list[int], seconds: int, workers: int, database_url: str | None,
 
 
 def main(argv: list[str]) -> int:
+    unwind_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--connections", default="1,16,64", help="comma-separated concurrency levels")
     parser.add_argument("--seconds", type=int, default=5, help="length of each measurement")

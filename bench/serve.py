@@ -26,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PIN = "246810"
 
 
+def unwind_on_sigterm() -> None:
+    """Let a benchmark stopped from outside (``timeout``, CI) unwind as after Ctrl-C, so that what it
+    started (servers, workers) and its scratch database go too."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

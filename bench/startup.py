@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 
-from .serve import ROOT, dera_env, flask, scratch_database
+from .serve import ROOT, dera_env, flask, scratch_database, unwind_on_sigterm
 
 ROUNDS = 5
 PROBE = r"""
@@ -57,6 +57,7 @@ def run(rounds: int = ROUNDS, say=print) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    unwind_on_sigterm()
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

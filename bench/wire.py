@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from .serve import Server, dera_env, enrolment_code, load_demo, scratch_database, sign_in_phone
+from .serve import Server, dera_env, enrolment_code, load_demo, scratch_database, sign_in_phone, unwind_on_sigterm
 
 FIRST_RENDER_BUDGET = 14 * 1024
 FIRST_LOAD_BUDGET = 50 * 1024
@@ -120,6 +120,7 @@ def run(database_url: str | None, pages: dict[str, str] = PAGES) -> bool:
 
 
 def main(argv: list[str]) -> int:
+    unwind_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="Today only (to check the bench itself runs)")
     args = parser.parse_args(argv)

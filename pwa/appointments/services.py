@@ -301,35 +301,36 @@ def _load(session, claimed, now: datetime) -> list[_Due]:
 
 
 def _dispatch_batch(session, token: str, batch: list[_Due], now: datetime, default_locale: str) -> dict[str, int]:
-    """Decide every reminder of one claimed batch and queue their push, in the claim's transaction."""
+    """Decide every reminder of one claimed batch and queue their push.
+
+    The deciding and the push's text are made first; only then are the outcomes and the
+    outbox written (so on SQLite the one write lock is held for the writes alone).
+    """
     skip = {reminder.id for reminder in batch if reminder.why_skip(now) or not reminder.phones}
-    going = [reminder for reminder in batch if reminder.id not in skip]
-    skipped = _finish(session, skip, token, "skipped", now)
-    held = _finish(session, [reminder.id for reminder in going], token, "sent", now)
-    counts = {"sent": 0, "skipped": len(skipped), "failed": 0}
-    rows, texts = [], {}
-    for reminder in going:
-        if reminder.id not in held:
+    made, failed, texts = {}, [], {}  # reminder id -> its outbox rows; the reminders that could not be made
+    for reminder in batch:
+        if reminder.id in skip:
             continue
         try:
             locale = reminder.locale or default_locale
             # Many reminders of a batch share a time: the text is made once for each.
             if (reminder.starts_at, locale) not in texts:
                 texts[reminder.starts_at, locale] = reminder_text(reminder.starts_at, now, locale)
-            rows += outbox_rows(
+            made[reminder.id] = outbox_rows(
                 [_Phone(subscription_id) for subscription_id in reminder.phones],
                 reminder_payload(reminder.appointment_id, reminder.app_name, texts[reminder.starts_at, locale]), now,
                 ttl=MAX_TTL, urgency="high" if reminder.offset <= timedelta(hours=2) else "normal",
                 # The TTL counts down to the start on every try; a newer reminder replaces an undelivered older one.
                 expires_at=reminder.starts_at, topic=f"reminder-{reminder.appointment_id}",
             )
-            counts["sent"] += 1
         except Exception:  # one bad reminder must not stop the others
             log.exception("reminder %s failed", reminder.id)
-            session.execute(update(AppointmentReminder).where(AppointmentReminder.id == reminder.id).values(status="failed"))
-            counts["failed"] += 1
-    queue_rows(session, rows)
-    return counts
+            failed.append(reminder.id)
+    skipped = _finish(session, skip, token, "skipped", now)
+    held = _finish(session, list(made), token, "sent", now)
+    gave_up = _finish(session, failed, token, "failed", now)
+    queue_rows(session, [row for reminder_id, rows in made.items() if reminder_id in held for row in rows])
+    return {"sent": len(held), "skipped": len(skipped), "failed": len(gave_up)}
 
 
 def dispatch_due_reminders(

@@ -207,6 +207,20 @@ def test_the_first_reminders_go_out_while_the_later_ones_are_still_decided(app, 
     assert db.session.scalars(select(AppointmentReminder.status).order_by(AppointmentReminder.id)).all() == ["skipped", "sent"] * 6
 
 
+def test_a_reminder_that_cannot_be_made_fails_alone(app, people, subscribed):
+    other = factories.survivor(people.lulja.case_manager, nickname="Drita")
+    push_services.save_subscription(db.session, other, "https://push.invalid/drita", subscribed.p256dh, subscribed.auth_b64, NOW)
+    other.locale = "not a language"  # her text cannot be made
+    factories.appointment(people.lulja, STARTS, now=NOW)
+    factories.appointment(other, STARTS, now=NOW)
+    counts = services.send_due_reminders(db.session, TWO_HOURS_BEFORE)
+    assert counts == {"sent": 1, "skipped": 2, "failed": 1}
+    statuses = db.session.execute(select(AppointmentReminder.offset_minutes, AppointmentReminder.status)
+                                  .order_by(AppointmentReminder.appointment_id, AppointmentReminder.offset_minutes)).all()
+    assert [status for _, status in statuses] == ["sent", "skipped", "failed", "skipped"]
+    assert db.session.scalar(select(func.count(PushMessage.id))) == 1
+
+
 def test_two_workers_feeding_and_sending_at_once_deliver_each_reminder_once(app, people, subscribed):
     for n in range(12):
         factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)

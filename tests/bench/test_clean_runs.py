@@ -102,8 +102,9 @@ def test_a_bench_runs_twice_beside_existing_data_and_cleans_up(app, existing, na
         assert "Traceback" not in done.stderr, done.stderr[-3000:]
 
 
-def test_a_bench_stopped_with_ctrl_c_cleans_up(app, existing):
-    """Interrupted while its workers and push service run, the reminder bench still removes what it made."""
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminated"])
+def test_a_bench_stopped_with_ctrl_c_or_terminated_cleans_up(app, existing, stop):
+    """Interrupted (Ctrl-C, or ``timeout``'s SIGTERM) while its workers and push service run, the reminder bench still removes what it made."""
     bench = subprocess.Popen([sys.executable, "-m", "bench.reminders", "--count", "3000"], cwd=ROOT, env=_env(app, existing),
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -112,7 +113,7 @@ def test_a_bench_stopped_with_ctrl_c_cleans_up(app, existing):
                 break
         time.sleep(1.5)
         assert bench.poll() is None, "the bench finished before it could be interrupted"
-        bench.send_signal(signal.SIGINT)
+        bench.send_signal(stop)
         bench.wait(timeout=60)
     finally:
         if bench.poll() is None:
