@@ -201,7 +201,7 @@ def deliver_due_messages(
 ) -> dict[str, int]:
     """Send the queued messages that are due; safe to run in several processes at once.
 
-    Messages are claimed in small batches, each in one statement that returns what
+    Messages are claimed in batches of ``limit``, each in one statement that returns what
     the sends need, and sent from one event loop, up to ``at_once`` at a time; the
     next batch is claimed as soon as fewer than ``at_once`` sends are out, so the
     push services never wait on the database. What they answered so far is written
@@ -278,6 +278,11 @@ async def _deliver(session, now: datetime, vapid: sender.VapidHeaders, limit: in
     sending: set[asyncio.Task] = set()  # held here: the event loop keeps only weak references to tasks
     renew_every = (lease / 3).total_seconds()
     started = renewed = written = time.monotonic()
+
+    def moved_on() -> datetime:
+        """The round's clock, moved on by the time the round has taken."""
+        return now + timedelta(seconds=time.monotonic() - started)
+
     more = True
     session.commit()  # start from a fresh transaction, holding no read lock (and keep what the feed queued)
     async with sender.Pusher(at_once) as pusher:
@@ -289,8 +294,7 @@ async def _deliver(session, now: datetime, vapid: sender.VapidHeaders, limit: in
             claiming = (more or feed is not None) and len(out) < at_once
             if claiming or (answered and (not out or time.monotonic() - written >= RECORD_EVERY)):
                 token, claimed, ready, feeding = await asyncio.to_thread(
-                    _write_and_claim, session, answered, claiming, feed if claiming else None, now, now + timedelta(seconds=time.monotonic() - started),
-                    limit, lease, counts)
+                    _write_and_claim, session, answered, claiming, feed if claiming else None, now, moved_on(), limit, lease, counts)
                 answered, written = [], time.monotonic()
                 if claiming:
                     more = claimed == limit
@@ -314,7 +318,7 @@ async def _deliver(session, now: datetime, vapid: sender.VapidHeaders, limit: in
                 except TimeoutError:
                     pass
             if out and time.monotonic() - renewed >= renew_every:
-                await asyncio.to_thread(renew, session, PushMessage, set(out.values()), now + timedelta(seconds=time.monotonic() - started))
+                await asyncio.to_thread(renew, session, PushMessage, set(out.values()), moved_on())
                 renewed = time.monotonic()
 
 
