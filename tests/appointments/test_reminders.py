@@ -210,7 +210,7 @@ def test_the_first_reminders_go_out_while_the_later_ones_are_still_decided(app, 
 def test_a_reminder_that_cannot_be_made_fails_alone(app, people, subscribed):
     other = factories.survivor(people.lulja.case_manager, nickname="Drita")
     push_services.save_subscription(db.session, other, "https://push.invalid/drita", subscribed.p256dh, subscribed.auth_b64, NOW)
-    other.locale = "not a language"  # her text cannot be made
+    other.locale = "zz"  # no such language: her text cannot be made
     factories.appointment(people.lulja, STARTS, now=NOW)
     factories.appointment(other, STARTS, now=NOW)
     counts = services.send_due_reminders(db.session, TWO_HOURS_BEFORE)
