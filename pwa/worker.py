@@ -48,11 +48,12 @@ def deliver_push(session, at):
     vapid = load_vapid(config["VAPID_PRIVATE_KEY_FILE"])
     if vapid is None:
         # Nothing can be sent: the reminders are still decided, and their push waits for a key like the rest.
-        decided = send_due_reminders(session, at, default_locale=config["BABEL_DEFAULT_LOCALE"], lease=_lease())
-        return {f"reminders_{name}" if name != "more" else name: count for name, count in decided.items()}
-    reminders = ReminderFeed(config["BABEL_DEFAULT_LOCALE"], _lease())
-    counts = deliver_due_messages(session, at, vapid, config["VAPID_SUBJECT"], lease=_lease(), at_once=config["PUSH_AT_ONCE"], feed=reminders)
-    return counts | {f"reminders_{name}": count for name, count in reminders.counts.items()}
+        counts, decided = {}, send_due_reminders(session, at, default_locale=config["BABEL_DEFAULT_LOCALE"], lease=_lease())
+    else:
+        reminders = ReminderFeed(config["BABEL_DEFAULT_LOCALE"], _lease())
+        counts = deliver_due_messages(session, at, vapid, config["VAPID_SUBJECT"], lease=_lease(), at_once=config["PUSH_AT_ONCE"], feed=reminders)
+        decided = reminders.counts
+    return counts | {name if name == "more" else f"reminders_{name}": count for name, count in decided.items()}
 
 
 def escalate_help(session, at):

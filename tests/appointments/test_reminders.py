@@ -1,5 +1,4 @@
 """The reminder dispatcher, end to end: real encrypted web push to a local push service, at a frozen time."""
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -13,6 +12,7 @@ from pwa.models import AppointmentReminder, PushMessage, PushSubscription, utcno
 from pwa.push import services as push_services
 from pwa.push.keys import load_vapid
 from tests import factories
+from tests.workers import at_once
 
 NOW = datetime(2026, 5, 11, 8, 0, tzinfo=timezone.utc)  # Monday 10:00 in Tirana
 STARTS = datetime(2026, 5, 12, 12, 30, tzinfo=timezone.utc)  # Tuesday 14:30 in Tirana
@@ -166,15 +166,10 @@ def test_two_dispatchers_at_once_send_each_reminder_exactly_once(app, people, su
     at = STARTS - timedelta(hours=1)  # every 2-hour reminder is due and none is late
 
     def dispatch():
-        with app.app_context():
-            services.send_due_reminders(db.session, at, limit=3)
-            services.send_due_reminders(db.session, at, limit=50)
+        services.send_due_reminders(db.session, at, limit=3)
+        services.send_due_reminders(db.session, at, limit=50)
 
-    threads = [threading.Thread(target=dispatch) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(app, dispatch)
     sent = db.session.scalars(select(AppointmentReminder.appointment_id).where(AppointmentReminder.status == "sent")).all()
     assert len(sent) == len(set(sent)) == 10
     assert db.session.scalar(select(func.count(PushMessage.id))) == 10
@@ -225,19 +220,13 @@ def test_two_workers_feeding_and_sending_at_once_deliver_each_reminder_once(app,
     for n in range(12):
         factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
     at = STARTS - timedelta(hours=1)
-    decided = []
 
     def work():
-        with app.app_context():
-            feed = services.ReminderFeed(limit=3)
-            _deliver_fed(app, at, feed)
-            decided.append(feed.counts["sent"])
+        feed = services.ReminderFeed(limit=3)
+        _deliver_fed(app, at, feed)
+        return feed.counts["sent"]
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    decided = at_once(app, work)
     assert sum(decided) == 12
     assert sorted(m["url"] for m in subscribed.messages()) == sorted({m["url"] for m in subscribed.messages()})
     assert len(subscribed.messages()) == 12

@@ -1,5 +1,4 @@
 """Escalation: an unseen request reaches the duty queue after the set time, once, even with two workers."""
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,6 +9,7 @@ from pwa.models import PushMessage, utcnow
 from pwa.push.services import save_subscription
 from pwa.worker import run_once
 from tests import factories
+from tests.workers import at_once
 
 
 def _subscribe(staff, push_service):
@@ -70,17 +70,7 @@ def test_two_workers_escalate_each_request_once(app, people, push_service):
     for _ in range(10):
         factories.help_request(people.lulja, now=sent)
     frozen = sent + timedelta(hours=1)
-    counts = []
-
-    def work():
-        with app.app_context():
-            counts.append(_escalate(frozen))
-
-    workers = [threading.Thread(target=work) for _ in range(2)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
+    counts = at_once(app, lambda: _escalate(frozen))
     assert sum(counts) == 10
     assert db.session.scalar(select(func.count(PushMessage.id)).where(PushMessage.subscription.has(endpoint=supervisor.endpoint))) == 10
 

@@ -2,7 +2,6 @@
 import base64
 import json
 import re
-import threading
 import time
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from pwa.models import PushMessage, PushSubscription, utcnow
 from pwa.push import sender, services
 from pwa.push.keys import load_vapid
 from pwa.worker import run_once
+from tests.workers import at_once
 
 
 def _deliver(app, at=None):
@@ -92,15 +92,7 @@ def test_two_workers_send_each_message_once(app, people, subscribed):
         services.queue_notification(db.session, people.lulja, {"n": n}, utcnow())
     db.session.commit()
 
-    def work():
-        with app.app_context():
-            _deliver(app)
-
-    workers = [threading.Thread(target=work) for _ in range(2)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
+    at_once(app, lambda: _deliver(app))
     assert sorted(m["n"] for m in subscribed.messages()) == list(range(20))
 
 

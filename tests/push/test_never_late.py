@@ -19,6 +19,7 @@ from pwa.models import PushMessage, PushSubscription, utcnow
 from pwa.push import sender, services
 from pwa.push.keys import load_vapid
 from tests.conftest import ROOT
+from tests.workers import at_once
 
 
 def _deliver(app, at=None, **options):
@@ -52,20 +53,15 @@ def test_claims_made_at_once_never_overlap_and_never_overshoot(app, people, subs
     claimed, sizes, lock = [], [], threading.Lock()
 
     def worker():
-        with app.app_context():
-            while True:
-                rows = jobs.claim(db.session, PushMessage, due, utcnow(), limit=7)
-                with lock:
-                    sizes.append(len(rows))
-                    claimed.extend(row.id for row in rows)
-                if not rows:
-                    return
+        while True:
+            rows = jobs.claim(db.session, PushMessage, due, utcnow(), limit=7)
+            with lock:
+                sizes.append(len(rows))
+                claimed.extend(row.id for row in rows)
+            if not rows:
+                return
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(app, worker, workers=4)
     assert max(sizes) <= 7
     assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 60
 
@@ -95,20 +91,14 @@ def test_a_slow_push_service_and_two_workers_deliver_each_message_exactly_once(a
     lease = timedelta(seconds=1)
 
     def worker():
-        with app.app_context():
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                _deliver(app, lease=lease, at_once=2)
-                if db.session.scalar(select(db.func.count()).where(PushMessage.status == "queued")) == 0:
-                    return
-                time.sleep(0.2)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            _deliver(app, lease=lease, at_once=2)
+            if db.session.scalar(select(db.func.count()).where(PushMessage.status == "queued")) == 0:
+                return
+            time.sleep(0.2)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.1)
-    for thread in threads:
-        thread.join()
+    at_once(app, worker, stagger=0.1)
     delivered = [message["n"] for message in subscribed.messages()]
     assert sorted(delivered) == list(range(24)), "each message exactly once"
 
