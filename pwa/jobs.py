@@ -38,6 +38,10 @@ def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lea
 
     Returns the claim's token and, ordered by id, the claimed rows' ``id`` with ``returning``
     (columns of ``model`` or scalar subqueries correlated to it: what the work needs).
+
+    On SQLite, Python's driver opens a transaction only before a statement that begins with
+    INSERT, UPDATE or DELETE; a claim (which begins with its ``WITH``) that is the first write of
+    a transaction is therefore committed at once. That is safe here: a claim only leases its rows.
     """
     token = secrets.token_hex(10)
     free = claimable(model, condition, now, lease)

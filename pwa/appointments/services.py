@@ -336,12 +336,17 @@ def _dispatch_batch(session, token: str, batch: list[_Due], now: datetime, defau
 def dispatch_due_reminders(
     session, now: datetime, limit: int = REMINDER_BATCH, default_locale: str = "sq", lease: timedelta = LEASE
 ) -> tuple[dict[str, int], bool]:
-    """Claim one batch of the reminders that are due, decide them and queue their push, in the caller's transaction.
+    """Claim one batch of the reminders that are due, decide them and queue their push.
 
-    Returns the batch's counts and whether it was full (more may be due). Safe in several workers at once.
+    The claim is committed at once, so that no write lock is held while the batch is loaded
+    and decided (on SQLite, the other workers write meanwhile); the outcomes and the outbox rows
+    are written in a new transaction, which the caller commits. Returns the batch's counts and
+    whether it was full (more may be due). Safe in several workers at once: a worker that dies
+    between the two leaves its claim to lapse, and another takes the batch over.
     """
     due = and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
     token, rows = claim_rows(session, AppointmentReminder, due, now, limit, lease, _CLAIM_RETURNS)
+    session.commit()
     if not rows:
         return {"sent": 0, "skipped": 0, "failed": 0}, False
     return _dispatch_batch(session, token, _load(session, rows, now), now, default_locale), len(rows) == limit

@@ -213,7 +213,10 @@ def deliver_due_messages(
 
     ``feed(session, now)``, when given, queues more messages in the transaction of
     each claim (the reminders falling due, a batch at a time) and says whether it
-    has more; it is called until it has none, or until the budget is spent.
+    has more; it is called until it has none, or until the budget is spent. It is
+    called first in each transaction, before anything is written, and may commit a
+    claim of its own there (the reminders' claim, so no write lock is held while
+    they are decided).
     """
     counts = {outcome.value: 0 for outcome in sender.Outcome} | {"expired": 0}
     if vapid is None:
@@ -246,15 +249,15 @@ def _run(coroutine) -> None:
 
 def _write_and_claim(session, answered: list, claim: bool, feed, now: datetime, due_by: datetime, limit: int, lease: timedelta,
                      counts: dict[str, int]) -> tuple[str | None, int, list[_Outgoing], bool]:
-    """One transaction: write what the push services answered, let ``feed`` queue more, and claim the next batch when ``claim``.
+    """One transaction: let ``feed`` queue more, write what the push services answered, and claim the next batch when ``claim``.
 
     The claim takes the messages due by ``due_by``: the round's clock moved on, so what another
     worker queued meanwhile is taken too. Returns the claim's token, how many rows it took, those
     still worth sending (the expired are settled), and whether the feed has more.
     """
+    feeding = feed is not None and feed(session, now)  # first: it commits its own claim before it decides
     if answered:
         _record(session, answered, now, counts)
-    feeding = feed is not None and feed(session, now)
     token, rows, ready = None, [], []
     if claim:
         token, rows = claim_rows(session, PushMessage, due_messages(due_by), now, limit, lease, _CLAIM_RETURNS)

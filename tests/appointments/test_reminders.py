@@ -314,15 +314,58 @@ def _statements(app, run):
 
 
 @pytest.mark.parametrize("count", [4, 12])
-def test_a_batch_costs_the_same_statements_and_one_commit_whatever_its_size(app, people, subscribed, count):
-    """Claimed and loaded with what it needs, queued in one insert and committed once: nothing per reminder."""
+def test_a_batch_costs_the_same_statements_and_two_commits_whatever_its_size(app, people, subscribed, count):
+    """Claimed and loaded with what it needs, queued in one insert: nothing per reminder.
+
+    Two commits: the claim's, before the batch is decided (no write lock held meanwhile), and the outcomes'.
+    """
     for n in range(count):
         factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
     at = STARTS - timedelta(hours=1)  # every 2-hour reminder is due
     seen = _statements(app, lambda: services.send_due_reminders(db.session, at, limit=50))
     assert db.session.scalar(select(func.count(PushMessage.id))) == count
-    # The claim, the load, the two outcomes and the outbox insert: five statements, one commit.
-    assert seen == {"statements": 5, "commits": 1}
+    # The claim, the load, the two outcomes and the outbox insert: five statements, two commits.
+    assert seen == {"statements": 5, "commits": 2}
+
+
+def test_other_workers_can_write_while_a_batch_is_loaded_and_decided(app, people, subscribed):
+    """SQLite has one writer: a round decides each batch of reminders before it writes anything, answers included.
+
+    Two sends at a time and claims of two, so every claim after the first comes with answers to write;
+    each time the batch is read, another connection must be able to take the write lock at once.
+    """
+    import sqlite3
+
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("one writer at a time is SQLite's rule")
+    for n in range(6):
+        factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
+    # A held lock is an error at once; the round uses the database from a thread of its own.
+    other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None, check_same_thread=False)
+    could_write = []
+
+    def before_read(conn, cursor, statement, *_):
+        if statement.lstrip().upper().startswith("SELECT"):
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                could_write.append(True)
+            except sqlite3.OperationalError:
+                could_write.append(False)
+
+    feed = services.ReminderFeed(limit=2)
+    vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
+    event.listen(db.engine, "before_cursor_execute", before_read)
+    try:
+        counts = push_services.deliver_due_messages(db.session, STARTS - timedelta(hours=1), vapid, "mailto:test@dera.invalid",
+                                                    limit=2, at_once=2, feed=feed)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_read)
+        other.close()
+    assert counts["sent"] == 6 and feed.counts["sent"] == 6
+    assert len(could_write) >= 4 and all(could_write), could_write
 
 
 def test_a_round_that_runs_out_of_time_with_more_due_says_so_and_the_worker_goes_on_at_once(app, people, subscribed):
