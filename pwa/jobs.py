@@ -33,11 +33,13 @@ def claimable(model, condition, now: datetime, lease: timedelta = LEASE):
     return and_(condition, or_(model.claimed_at.is_(None), model.claimed_at < now - lease))
 
 
-def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lease: timedelta = LEASE, returning=()) -> tuple[str, list]:
+def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lease: timedelta = LEASE, returning=(),
+               first=()) -> tuple[str, list]:
     """Claim up to ``limit`` rows of ``model`` matching ``condition`` in one statement, in the caller's transaction.
 
-    Returns the claim's token and, ordered by id, the claimed rows' ``id`` with ``returning``
-    (columns of ``model`` or scalar subqueries correlated to it: what the work needs).
+    The rows are taken in the order of ``first`` (expressions; the most pressing rows first),
+    then oldest first. Returns the claim's token and, ordered by id, the claimed rows' ``id``
+    with ``returning`` (columns of ``model`` or scalar subqueries correlated to it: what the work needs).
 
     On SQLite, Python's driver opens a transaction only before a statement that begins with
     INSERT, UPDATE or DELETE; a claim (which begins with its ``WITH``) that is the first write of
@@ -45,7 +47,7 @@ def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lea
     """
     token = secrets.token_hex(10)
     free = claimable(model, condition, now, lease)
-    picked = select(model.id).where(free).order_by(model.id).limit(limit).with_for_update(skip_locked=True).cte("picked")
+    picked = select(model.id).where(free).order_by(*first, model.id).limit(limit).with_for_update(skip_locked=True).cte("picked")
     held = model.id.in_(select(picked.c.id))
     # PostgreSQL rechecks the condition on each row the pick locks; repeating it in the update there
     # only misleads the planner (a scan of every due row for each one picked).

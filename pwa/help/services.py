@@ -33,9 +33,11 @@ from .. import signing
 INBOX_PATH = "/console/inbox"
 DUTY_PATH = "/console/duty"
 
-# How long a push service may hold a notification, and how urgently it delivers it.
+# How long a push service may hold a notification, and how urgently it delivers it. A request for
+# today is time-sensitive too: its push wakes the phone, and the worker sends it before everyday
+# reminders queued ahead of it (``push.services.URGENCIES``).
 PUSH_TTL = {"now": 2 * 3600, "today": 12 * 3600, "week": 2 * 24 * 3600}
-PUSH_URGENCY = {"now": "high", "today": "normal", "week": "normal"}
+PUSH_URGENCY = {"now": "high", "today": "high", "week": "normal"}
 
 # Most urgent first in every list staff see.
 URGENCY_ORDER = case({"now": 0, "today": 1}, value=HelpRequest.urgency, else_=2)

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 
 from ..jobs import LEASE, claim_rows, claimable, renew
 from ..models import PushMessage, PushSubscription
@@ -26,6 +26,11 @@ AT_ONCE = 32
 ROUND_SECONDS = 10.0
 # Answers from the push services are written at least this often (seconds).
 RECORD_EVERY = 0.25
+
+# The Web Push urgencies, most pressing first: a help request's push (``high``) is claimed and sent
+# before a bulk of everyday reminders queued ahead of it.
+URGENCIES = ("high", "normal", "low", "very-low")
+_URGENT_FIRST = case({name: rank for rank, name in enumerate(URGENCIES)}, value=PushMessage.urgency, else_=len(URGENCIES))
 
 # Waits before each retry when the push service is busy or down; then the message fails.
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=2)]
@@ -139,6 +144,11 @@ def _outgoing(row, now: datetime) -> _Outgoing | None:
         ttl = min(ttl, left)
     info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
     return _Outgoing(message_id, subscription_id, info, sender.with_id(payload, message_id), ttl, urgency, topic or f"m{message_id}", attempts)
+
+
+def _urgency_rank(item: _Outgoing) -> tuple[int, int]:
+    """The order of a claim's sends: the most urgent first, then the oldest."""
+    return (URGENCIES.index(item.urgency) if item.urgency in URGENCIES else len(URGENCIES)), item.id
 
 
 def _settle(session, message_ids, **values) -> None:
@@ -260,12 +270,12 @@ def _write_and_claim(session, answered: list, claim: bool, feed, now: datetime, 
         _record(session, answered, now, counts)
     token, rows, ready = None, [], []
     if claim:
-        token, rows = claim_rows(session, PushMessage, due_messages(due_by), now, limit, lease, _CLAIM_RETURNS)
+        token, rows = claim_rows(session, PushMessage, due_messages(due_by), now, limit, lease, _CLAIM_RETURNS, first=(_URGENT_FIRST,))
         outgoing = [_outgoing(row, now) for row in rows]
         expired = [row[0] for row, item in zip(rows, outgoing) if item is None]
         _settle(session, expired, status="expired")
         counts["expired"] += len(expired)
-        ready = [item for item in outgoing if item is not None]
+        ready = sorted((item for item in outgoing if item is not None), key=_urgency_rank)
     session.commit()
     return token, len(rows), ready, feeding
 

@@ -1,9 +1,12 @@
 """A new request reaches staff as a real encrypted web push, with neutral text only."""
 from datetime import timedelta
 
+from flask import current_app
+
 from pwa.extensions import db
 from pwa.models import utcnow
-from pwa.push.services import save_subscription
+from pwa.push.keys import load_vapid
+from pwa.push.services import deliver_due_messages, queue_notification, save_subscription
 from pwa.worker import run_once
 from tests import factories
 
@@ -64,3 +67,19 @@ def test_the_paths_in_notifications_are_the_real_pages(app):
 
     with app.test_request_context():
         assert (url_for("inbox.show_inbox"), url_for("inbox.show_duty_queue")) == (INBOX_PATH, DUTY_PATH)
+
+
+def test_a_request_is_sent_before_the_everyday_reminders_queued_ahead_of_it(people, push_service):
+    """Claimed and sent most urgent first: a bulk of reminders does not hold back the push a person asked for help with."""
+    arta = _subscribe(people.arta, push_service)
+    phone = _subscribe(people.lulja, push_service)
+    now = utcnow()
+    for n in range(60):  # everyday reminders, queued first
+        queue_notification(db.session, people.lulja, {"body": f"r{n}"}, now, urgency="normal")
+    db.session.commit()
+    factories.help_request(people.lulja, urgency="today")
+    vapid = load_vapid(current_app.config["VAPID_PRIVATE_KEY_FILE"])
+    deliver_due_messages(db.session, utcnow(), vapid, "mailto:test@dera.invalid", limit=20, at_once=1)
+    assert len(phone.received()) == 60 and len(arta.received()) == 1
+    assert arta.received()[0].headers["urgency"] == "high"
+    assert arta.received()[0].at < min(message.at for message in phone.received())
