@@ -1,10 +1,12 @@
-"""The supervisor's duty rota, audit log and figures in a real browser, on an office screen and a phone."""
+"""The supervisor's duty rota, audit log, figures, staff and directory lists in a real browser, on an office screen and a phone."""
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from pwa.extensions import db
-from pwa.models import AuditEvent, DutyShift, Role
+from pwa.models import AuditEvent, DirectoryServiceReport, DutyShift, Role
 from tests import factories
 from tests.browser.conftest import EXIT_URL, axe_violations, screenshot
 from tests.browser.test_foundation import sign_in_staff
@@ -21,6 +23,8 @@ def org_people(live):
     factories.staff(org, "besnik")
     lulja = factories.survivor(arta, "Lulja", pin=None)
     db.session.add(AuditEvent(staff_id=arta.id, survivor_id=lulja.id, action="view"))
+    kept = factories.directory_service("Qendra Ligjore e Tiranës", keeper_id=org.id)
+    db.session.add(DirectoryServiceReport(service_id=kept.id, kind="phone", reported_on=date.today()))
     db.session.commit()
     return org
 
@@ -45,7 +49,11 @@ def test_a_supervisor_adds_a_shift_without_javascript_and_the_console_shows_it(o
 
 
 @pytest.mark.parametrize("viewport", [OFFICE, PHONE], ids=["office", "phone"])
-@pytest.mark.parametrize("path", ["/console/rota/", "/console/audit/", "/console/figures/?compare=last_month"], ids=["rota", "audit", "figures"])
+@pytest.mark.parametrize(
+    "path",
+    ["/console/rota/", "/console/audit/", "/console/figures/?compare=last_month", "/console/staff", "/console/services/", "/console/services/reports"],
+    ids=["rota", "audit", "figures", "staff", "directory", "reports"],
+)
 def test_the_organisation_pages_have_no_serious_accessibility_problems(open_browser, org_people, path, viewport):
     office = open_browser(viewport=viewport)
     sign_in_staff(office, "drita")
@@ -56,4 +64,4 @@ def test_the_organisation_pages_have_no_serious_accessibility_problems(open_brow
     # Nothing wider than the screen except inside a scrolling table.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
-    screenshot(page, f"axe-{path.strip('/').split('/')[1].split('?')[0]}-{viewport['width']}")
+    screenshot(page, f"axe-{'-'.join(path.strip('/').split('?')[0].split('/')[1:])}-{viewport['width']}")
