@@ -43,6 +43,8 @@ def _fill(form: ServiceForm, service) -> None:
     form.name.data, form.url.data = service.name, service.url
     form.description.data, form.description_en.data = service.description, service.description_en
     form.areas.data, form.scope.data, form.cost.data = service.areas, service.scope, service.cost or ""
+    form.alert.data, form.fees_description.data = service.alert, service.fees_description
+    form.eligibility_description.data, form.application_process.data = service.eligibility_description, service.application_process
     form.languages.data = [language.code for language in service.languages]
     for entry, phone in zip(form.phones.entries, service.phones):
         entry.form.number.data, entry.form.description.data = phone.number, phone.description
@@ -72,6 +74,10 @@ def _details(form: ServiceForm) -> services.ServiceDetails:
         areas=list(form.areas.data or []),
         scope=form.scope.data or None,
         cost=form.cost.data or None,
+        fees_description=_text(form.fees_description.data),
+        eligibility_description=_text(form.eligibility_description.data),
+        application_process=_text(form.application_process.data),
+        alert=_text(form.alert.data),
         languages=list(form.languages.data or []),
         phones=[
             (entry.form.number.data.strip(), _text(entry.form.description.data), _text(entry.form.description_en.data))

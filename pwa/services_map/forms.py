@@ -88,6 +88,22 @@ class ServiceForm(FlaskForm):
     )
     description = TextAreaField(_l("What it does (Albanian)"), validators=[Optional(), Length(max=2000)])
     description_en = TextAreaField(_l("What it does (English)"), validators=[Optional(), Length(max=2000)])
+    alert = TextAreaField(
+        # TRANSLATORS: staff: a short notice shown at the top of a service's page
+        _l("A short notice"),
+        description=_l("Shown first on the service's page, after “Please note:”. For example: closed until 6 January. Leave it empty when there is nothing to say."),
+        validators=[Optional(), Length(max=1000)],
+    )
+    eligibility_description = TextAreaField(
+        _l("Who it is for"),
+        description=_l("For example: women over 18 living in Tirana."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    application_process = TextAreaField(
+        _l("How to ask for it"),
+        description=_l("For example: call first and ask for an appointment."),
+        validators=[Optional(), Length(max=2000)],
+    )
     areas = SelectMultipleField(
         _l("Areas of help"),
         choices=[SelectChoice(key, label) for key, label in vocabulary.AREAS.items()],
@@ -107,6 +123,12 @@ class ServiceForm(FlaskForm):
         default="",
         # TRANSLATORS: a service's cost is not known
         choices=[SelectChoice("", _l("Not known"))] + [SelectChoice(key, label) for key, label in vocabulary.COSTS.items()],
+    )
+    fees_description = TextAreaField(
+        # TRANSLATORS: staff: a service's cost explained in a sentence, beside the choice free / low cost / paid
+        _l("About the cost"),
+        description=_l("For example: the first visit is free."),
+        validators=[Optional(), Length(max=2000)],
     )
     languages = SelectMultipleField(
         # TRANSLATORS: languages a service is given in

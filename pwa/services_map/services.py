@@ -489,6 +489,10 @@ class ServiceDetails:
     areas: list[str]
     scope: str | None
     cost: str | None
+    fees_description: str | None
+    eligibility_description: str | None
+    application_process: str | None
+    alert: str | None
     languages: list[str]
     phones: list[tuple[str, str | None, str | None]]
     url: str | None
@@ -529,6 +533,8 @@ def save_service(session, service: DirectoryService | None, details: ServiceDeta
     service.name, service.url = details.name, details.url
     service.description, service.description_en = details.description, details.description_en
     service.scope, service.cost, service.verified_on = details.scope, details.cost, details.verified_on
+    service.fees_description, service.alert = details.fees_description, details.alert
+    service.eligibility_description, service.application_process = details.eligibility_description, details.application_process
     service.updated_at = now
 
     current = {category.area: category for category in service.categories}

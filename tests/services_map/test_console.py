@@ -90,6 +90,32 @@ def test_a_supervisor_edits_a_service_and_keeps_its_identifiers(client, people, 
     assert edited.name == "Emri i ri" and edited.phones[0].id == phone_id
 
 
+def test_a_supervisor_corrects_who_it_is_for_how_to_ask_the_cost_and_the_notice_and_people_see_it(client, people, login_as):
+    """The texts an imported service shows on its page can be changed in the console, and emptied."""
+    service = factories.directory_service(
+        "Strehë", keeper_id=people.org.id, eligibility_description="Vetëm gra", application_process="Dërgo email",
+        fees_description="500 lekë", alert="Mbyllur sot",
+    )
+    login_as(people.supervisor)
+    page = client.get(f"/console/services/{service.id}/edit").get_data(as_text=True)
+    assert all(text in page for text in ("Vetëm gra", "Dërgo email", "500 lekë", "Mbyllur sot"))
+    corrected = {**GOOD, "eligibility_description": "Gra mbi 18 vjeç", "application_process": "Telefono më parë",
+                 "fees_description": "Vizita e parë është falas", "alert": ""}
+    assert client.post(f"/console/services/{service.id}/edit", data=corrected).status_code == 302
+    shown = client.get(f"/services/{service.id}").get_data(as_text=True)
+    assert "Gra mbi 18 vjeç" in shown and "Telefono më parë" in shown and "Vizita e parë është falas" in shown
+    assert "Mbyllur sot" not in shown and "Vetëm gra" not in shown
+    db.session.expire_all()
+    assert db.session.get(DirectoryService, service.id).alert is None
+
+
+def test_a_notice_too_long_is_explained_and_nothing_is_lost(client, people, login_as):
+    login_as(people.supervisor)
+    html = client.post("/console/services/new", data={**GOOD, "alert": "x" * 1001, "eligibility_description": "Gra mbi 18 vjeç"}).get_data(as_text=True)
+    assert "Jo më shumë se 1000 karaktere." in html and "Gra mbi 18 vjeç" in html
+    assert db.session.scalar(db.select(db.func.count(DirectoryService.id))) == 0
+
+
 def test_hiding_takes_a_service_off_the_public_list_and_showing_brings_it_back(client, people, login_as):
     service = factories.directory_service("Qendra Drita", keeper_id=people.org.id)
     login_as(people.supervisor)
