@@ -153,8 +153,7 @@ def worker_command(once: bool, interval: float | None) -> None:
     preload()  # the first push of a fresh worker (a help request, say) goes out without waiting for imports
     # What lives as long as the process (modules, the app, the push library) moves out of the cycle
     # collector's way: otherwise each full collection walks it all again, a pause of 50-100 ms in
-    # the middle of a burst of reminders.
-    gc.collect()
+    # the middle of a burst of reminders. (No collection first: it would cost as much, once, at start.)
     gc.freeze()
     name = worker_name()
     while True:
