@@ -3,7 +3,9 @@
 Every task is safe to run in several worker processes at once (see
 ``pwa/jobs.py``). Features add their task to ``TASKS``. A round in which a
 task stopped with more still due is followed by the next at once; otherwise
-the worker waits its interval. After each round the worker records a heartbeat
+the worker waits its interval, looking every second whether a push message or
+a reminder fell due meanwhile (a help request's push goes out within about a
+second, whatever the interval). After each round the worker records a heartbeat
 (``/healthz`` reads it) and logs one line of counts: never an address, a
 message body or a note.
 """
@@ -21,7 +23,7 @@ from datetime import timedelta
 
 import click
 from flask import current_app
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from .clock import now
 from .extensions import db
@@ -134,6 +136,41 @@ def run_round(name: str, interval: float) -> dict[str, dict]:
     return results
 
 
+# While a worker waits for its next round, it looks this often (seconds) whether a push message or a
+# reminder fell due meanwhile (a help request's push, say) and then starts the round at once.
+LOOK_EVERY = 1.0
+
+
+def work_is_due(session, at) -> bool:
+    """Whether a push message that can be sent now, or a reminder, is due: one small query each."""
+    from .appointments.services import due_reminders
+    from .jobs import claimable
+    from .models import AppointmentReminder, PushMessage
+    from .push.keys import load_vapid
+    from .push.services import due_messages
+
+    lease = _lease()
+    checks = [(AppointmentReminder, due_reminders(at))]
+    if load_vapid(current_app.config["VAPID_PRIVATE_KEY_FILE"]) is not None:  # without a key, nothing can be sent
+        checks.append((PushMessage, due_messages(at)))
+    try:
+        return any(session.scalar(select(model.id).where(claimable(model, due, at, lease)).limit(1)) is not None for model, due in checks)
+    finally:
+        session.rollback()  # hold no transaction while waiting
+
+
+def wait_for_work(seconds: float, look_every: float = LOOK_EVERY) -> None:
+    """Wait ``seconds``, or less when work falls due meanwhile (looked for every ``look_every`` seconds)."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(look_every, left))
+        try:
+            if work_is_due(db.session, now()):
+                return
+        except Exception:  # the database is down: the round after the wait logs it
+            db.session.rollback()
+
+
 def pause(results: dict[str, dict], interval: float) -> float:
     """Seconds to wait before the next round: none while a task stopped with more due (a full batch at its time budget)."""
     return 0 if any(counts.get("more") for counts in results.values()) else interval
@@ -161,4 +198,4 @@ def worker_command(once: bool, interval: float | None) -> None:
         if once:
             click.echo(" ".join(f"{task}={counts}" for task, counts in results.items()))
             return
-        time.sleep(pause(results, interval))
+        wait_for_work(pause(results, interval))

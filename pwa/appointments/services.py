@@ -333,6 +333,11 @@ def _dispatch_batch(session, token: str, batch: list[_Due], now: datetime, defau
     return {"sent": len(held), "skipped": len(skipped), "failed": len(gave_up)}
 
 
+def due_reminders(now: datetime):
+    """The reminders due to be decided at ``now``."""
+    return and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
+
+
 def dispatch_due_reminders(
     session, now: datetime, limit: int = REMINDER_BATCH, default_locale: str = "sq", lease: timedelta = LEASE
 ) -> tuple[dict[str, int], bool]:
@@ -344,8 +349,7 @@ def dispatch_due_reminders(
     whether it was full (more may be due). Safe in several workers at once: a worker that dies
     between the two leaves its claim to lapse, and another takes the batch over.
     """
-    due = and_(AppointmentReminder.status == "queued", AppointmentReminder.due_at <= now)
-    token, rows = claim_rows(session, AppointmentReminder, due, now, limit, lease, _CLAIM_RETURNS)
+    token, rows = claim_rows(session, AppointmentReminder, due_reminders(now), now, limit, lease, _CLAIM_RETURNS)
     session.commit()
     if not rows:
         return {"sent": 0, "skipped": 0, "failed": 0}, False

@@ -252,3 +252,54 @@ def test_a_delivery_that_works_again_clears_the_mark(app, people, subscribed):
     _queue(people, 1)
     assert _deliver(app)["sent"] == 1
     assert db.session.scalar(select(PushSubscription.problem)) is None
+
+
+# A worker between rounds ----------------------------------------------------------------
+
+def test_a_worker_waiting_for_its_next_round_starts_it_as_soon_as_a_push_is_due(app, people, subscribed):
+    from pwa.worker import wait_for_work
+
+    started = time.monotonic()
+    wait_for_work(0.6, look_every=0.1)  # nothing due: the whole wait
+    assert time.monotonic() - started >= 0.6
+    _queue(people, 1)
+    started = time.monotonic()
+    wait_for_work(30, look_every=0.1)
+    assert time.monotonic() - started < 2
+
+
+def test_a_due_reminder_ends_the_wait_too_and_a_push_that_cannot_be_sent_does_not(app, people, subscribed):
+    from pwa.worker import wait_for_work
+    from tests import factories
+
+    _queue(people, 1)
+    app.config["VAPID_PRIVATE_KEY_FILE"] = "/nonexistent/vapid.pem"  # push is off: the message waits for a key
+    started = time.monotonic()
+    wait_for_work(0.5, look_every=0.1)
+    assert time.monotonic() - started >= 0.5
+    # Made yesterday for an hour from now: its 2-hour reminder is due now.
+    factories.appointment(people.lulja, utcnow() + timedelta(hours=1), now=utcnow() - timedelta(days=1))
+    started = time.monotonic()
+    wait_for_work(30, look_every=0.1)
+    assert time.monotonic() - started < 2
+
+
+def test_a_help_requests_push_leaves_a_waiting_worker_within_seconds_not_at_its_next_round(app, people, push_service, tmp_path):
+    """The worker waits 60 seconds between rounds, and looks every second for push that fell due meanwhile."""
+    from pwa.models import WorkerHeartbeat
+    from tests import factories
+
+    arta = push_service.browser()
+    services.save_subscription(db.session, people.arta, arta.endpoint, arta.p256dh, arta.auth_b64, utcnow())
+    db.session.commit()
+    worker = _start_worker(_worker_env(app, tmp_path, lease=30, interval=60))
+    try:
+        assert _wait(lambda: db.session.rollback() or db.session.scalar(select(WorkerHeartbeat.id)) is not None, 30), "the worker never ran"
+        time.sleep(0.5)  # the worker is now waiting for its next round, a minute away
+        factories.help_request(people.lulja)
+        asked = time.monotonic()
+        assert _wait(lambda: len(arta.received()) == 1, 10), "the push waited for the next round"
+        assert time.monotonic() - asked < 5
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait()
