@@ -393,18 +393,15 @@ def run(count: int, phones_count: int, database_url: str | None, rounds: int = 3
     # Processor time per message: what each costs, whatever else the machine is doing meanwhile.
     pers = [{name: value / count * 1000 for name, value in cpu.items()} for _, cpu in measured]
 
-    def median(values) -> float:
-        return statistics.median(list(values))
-
-    rate = {name: median(r[name] for r in rates) for name in rates[0]}
-    per = {name: median(p[name] for p in pers) for name in pers[0]}
+    rate = {name: statistics.median(r[name] for r in rates) for name in rates[0]}
+    per = {name: statistics.median(p[name] for p in pers) for name in pers[0]}
     ratio = {
-        "bare2": median(r["bare2"] / r["bare1"] for r in rates),
-        "one": median(r["one"] / r["bare1"] for r in rates),
-        "two": median(r["two"] / r["bare2"] for r in rates),
-        "two_one": median(r["two"] / r["one"] for r in rates),
-        "cpu_one": median(p["bare1"] / p["one"] for p in pers),
-        "cpu_two": median(p["bare2"] / p["two"] for p in pers),
+        "bare2": statistics.median(r["bare2"] / r["bare1"] for r in rates),
+        "one": statistics.median(r["one"] / r["bare1"] for r in rates),
+        "two": statistics.median(r["two"] / r["bare2"] for r in rates),
+        "two_one": statistics.median(r["two"] / r["one"] for r in rates),
+        "cpu_one": statistics.median(p["bare1"] / p["one"] for p in pers),
+        "cpu_two": statistics.median(p["bare2"] / p["two"] for p in pers),
     }
     say("")
     if rounds > 1:

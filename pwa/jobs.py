@@ -33,6 +33,11 @@ def claimable(model, condition, now: datetime, lease: timedelta = LEASE):
     return and_(condition, or_(model.claimed_at.is_(None), model.claimed_at < now - lease))
 
 
+def any_claimable(session, model, condition, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Whether a row of ``model`` matching ``condition`` is there to claim (one small query)."""
+    return session.scalar(select(model.id).where(claimable(model, condition, now, lease)).limit(1)) is not None
+
+
 def claim_rows(session, model, condition, now: datetime, limit: int = BATCH, lease: timedelta = LEASE, returning=(),
                first=()) -> tuple[str, list]:
     """Claim up to ``limit`` rows of ``model`` matching ``condition`` in one statement, in the caller's transaction.

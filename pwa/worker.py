@@ -23,7 +23,7 @@ from datetime import timedelta
 
 import click
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from .clock import now
 from .extensions import db
@@ -144,7 +144,7 @@ LOOK_EVERY = 1.0
 def work_is_due(session, at) -> bool:
     """Whether a push message that can be sent now, or a reminder, is due: one small query each."""
     from .appointments.services import due_reminders
-    from .jobs import claimable
+    from .jobs import any_claimable
     from .models import AppointmentReminder, PushMessage
     from .push.keys import load_vapid
     from .push.services import due_messages
@@ -154,7 +154,7 @@ def work_is_due(session, at) -> bool:
     if load_vapid(current_app.config["VAPID_PRIVATE_KEY_FILE"]) is not None:  # without a key, nothing can be sent
         checks.append((PushMessage, due_messages(at)))
     try:
-        return any(session.scalar(select(model.id).where(claimable(model, due, at, lease)).limit(1)) is not None for model, due in checks)
+        return any(any_claimable(session, model, due, at, lease) for model, due in checks)
     finally:
         session.rollback()  # hold no transaction while waiting
 
@@ -167,8 +167,8 @@ def wait_for_work(seconds: float, look_every: float = LOOK_EVERY) -> None:
         try:
             if work_is_due(db.session, now()):
                 return
-        except Exception:  # the database is down: the round after the wait logs it
-            db.session.rollback()
+        except Exception:  # the database is down (the look has rolled back): the round after the wait logs it
+            continue
 
 
 def pause(results: dict[str, dict], interval: float) -> float:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 
-from ..jobs import LEASE, claim_rows, claimable, renew
+from ..jobs import LEASE, any_claimable, claim_rows, renew
 from ..models import PushMessage, PushSubscription
 from . import sender
 
@@ -30,7 +30,8 @@ RECORD_EVERY = 0.25
 # The Web Push urgencies, most pressing first: a help request's push (``high``) is claimed and sent
 # before a bulk of everyday reminders queued ahead of it.
 URGENCIES = ("high", "normal", "low", "very-low")
-_URGENT_FIRST = case({name: rank for rank, name in enumerate(URGENCIES)}, value=PushMessage.urgency, else_=len(URGENCIES))
+_RANK = {name: rank for rank, name in enumerate(URGENCIES)}
+_URGENT_FIRST = case(_RANK, value=PushMessage.urgency, else_=len(URGENCIES))
 
 # Waits before each retry when the push service is busy or down; then the message fails.
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=2)]
@@ -148,7 +149,7 @@ def _outgoing(row, now: datetime) -> _Outgoing | None:
 
 def _urgency_rank(item: _Outgoing) -> tuple[int, int]:
     """The order of a claim's sends: the most urgent first, then the oldest."""
-    return (URGENCIES.index(item.urgency) if item.urgency in URGENCIES else len(URGENCIES)), item.id
+    return _RANK.get(item.urgency, len(URGENCIES)), item.id
 
 
 def _settle(session, message_ids, **values) -> None:
@@ -232,7 +233,7 @@ def deliver_due_messages(
     if vapid is None:
         return counts
     feeding = feed is not None and feed(session, now)
-    if not feeding and session.scalar(select(PushMessage.id).where(claimable(PushMessage, due_messages(now), now, lease)).limit(1)) is None:
+    if not feeding and not any_claimable(session, PushMessage, due_messages(now), now, lease):
         session.commit()  # nothing to send: no event loop, threads or connections this round
         return counts
     _run(_deliver(session, now, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts, feed if feeding else None))
