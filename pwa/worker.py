@@ -4,8 +4,8 @@ Every task is safe to run in several worker processes at once (see
 ``pwa/jobs.py``). Features add their task to ``TASKS``. A round in which a
 task stopped with more still due is followed by the next at once; otherwise
 the worker waits its interval, looking every second whether a push message or
-a reminder fell due meanwhile (a help request's push goes out within about a
-second, whatever the interval). After each round the worker records a heartbeat
+a reminder fell due meanwhile, and at once when another process commits work
+(a help request's push goes out within a moment, whatever the interval). After each round the worker records a heartbeat
 (``/healthz`` reads it) and logs one line of counts: never an address, a
 message body or a note.
 """
@@ -137,8 +137,11 @@ def run_round(name: str, interval: float) -> dict[str, dict]:
 
 
 # While a worker waits for its next round, it looks this often (seconds) whether a push message or a
-# reminder fell due meanwhile (a help request's push, say) and then starts the round at once.
+# reminder fell due meanwhile (a reminder falls due as time passes, with nothing written).
 LOOK_EVERY = 1.0
+# And it looks at once when another process commits work (a help request's push, say): on SQLite it
+# reads the database's change counter this often (seconds; microseconds each, no table touched).
+WATCH_EVERY = 0.02
 
 
 def work_is_due(session, at) -> bool:
@@ -159,16 +162,101 @@ def work_is_due(session, at) -> bool:
         session.rollback()  # hold no transaction while waiting
 
 
-def wait_for_work(seconds: float, look_every: float = LOOK_EVERY) -> None:
-    """Wait ``seconds``, or less when work falls due meanwhile (looked for every ``look_every`` seconds)."""
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        time.sleep(min(look_every, left))
+class Changes:
+    """Tells a waiting worker that another connection committed to the database, without a query on Dera's tables.
+
+    On its own connection: on PostgreSQL it listens on ``WORK_CHANNEL``, which a transaction
+    that queues work signals at its commit; on SQLite it reads ``PRAGMA data_version``, which
+    changes when any other connection commits. When the database cannot be reached it only
+    waits (the looks every ``LOOK_EVERY`` still run) and connects again at the next wait.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.connection = None
+        self.version = None
+
+    def _connect(self):
+        from .models.push import WORK_CHANNEL
+
+        arguments, options = self.engine.dialect.create_connect_args(self.engine.url)
+        connection = self.engine.dialect.connect(*arguments, **options)
+        if self.engine.dialect.name == "postgresql":
+            connection.autocommit = True
+            connection.execute(f"LISTEN {WORK_CHANNEL}")
+        return connection
+
+    def _data_version(self) -> int:
+        return self.connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def begin(self) -> None:
+        """From now on, count what other connections commit."""
         try:
-            if work_is_due(db.session, now()):
-                return
-        except Exception:  # the database is down (the look has rolled back): the round after the wait logs it
-            continue
+            if self.connection is None:
+                self.connection = self._connect()
+            if self.engine.dialect.name == "postgresql":
+                for _ in self.connection.notifies(timeout=0):  # signals from before this wait are spent
+                    pass
+            else:
+                self.version = self._data_version()
+        except Exception:
+            self.close()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds``; whether something was committed meanwhile (then at once)."""
+        deadline = time.monotonic() + seconds
+        try:
+            if self.connection is None:
+                raise ConnectionError("no connection to watch")
+            if self.engine.dialect.name == "postgresql":
+                return any(True for _ in self.connection.notifies(timeout=max(0.0, seconds), stop_after=1))
+            while True:
+                if (version := self._data_version()) != self.version:
+                    self.version = version
+                    return True
+                if (left := deadline - time.monotonic()) <= 0:
+                    return False
+                time.sleep(min(WATCH_EVERY, left))
+        except Exception:
+            self.close()
+            time.sleep(max(0.0, deadline - time.monotonic()))
+            return False
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # already gone
+                pass
+
+
+def wait_for_work(seconds: float, look_every: float = LOOK_EVERY, changes: Changes | None = None) -> None:
+    """Wait ``seconds``, or less when work falls due meanwhile.
+
+    It looks every ``look_every`` seconds, and at once when another process commits (``changes``,
+    the worker's own watch; without one, a watch made for this wait).
+    """
+    if seconds <= 0:
+        return
+    watch = changes or Changes(db.engine)
+    try:
+        watch.begin()
+        deadline = time.monotonic() + seconds
+        next_look = time.monotonic() + look_every
+        while (left := deadline - time.monotonic()) > 0:
+            committed = watch.wait(min(left, next_look - time.monotonic()))
+            if not committed and time.monotonic() < next_look:
+                continue  # the wait is over
+            next_look = time.monotonic() + look_every
+            try:
+                if work_is_due(db.session, now()):
+                    return
+            except Exception:  # the database is down (the look has rolled back): the round after the wait logs it
+                continue
+    finally:
+        if changes is None:
+            watch.close()
 
 
 def pause(results: dict[str, dict], interval: float) -> float:
@@ -193,9 +281,13 @@ def worker_command(once: bool, interval: float | None) -> None:
     # the middle of a burst of reminders. (No collection first: it would cost as much, once, at start.)
     gc.freeze()
     name = worker_name()
-    while True:
-        results = run_round(name, interval)
-        if once:
-            click.echo(" ".join(f"{task}={counts}" for task, counts in results.items()))
-            return
-        wait_for_work(pause(results, interval))
+    changes = Changes(db.engine)
+    try:
+        while True:
+            results = run_round(name, interval)
+            if once:
+                click.echo(" ".join(f"{task}={counts}" for task, counts in results.items()))
+                return
+            wait_for_work(pause(results, interval), changes=changes)
+    finally:
+        changes.close()

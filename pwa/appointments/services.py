@@ -269,6 +269,9 @@ class _Due:
 # Reminders per claim: deciding them is quick database work, so a batch is larger than the push one
 # (a batch's statements cost the same whatever its size, and each batch holds the write lock once).
 REMINDER_BATCH = 200
+# A round's first batch is smaller, and each one after it twice the last, up to REMINDER_BATCH: the
+# first push goes out once a few reminders are decided, not a full batch (a help request's too).
+REMINDER_FIRST_BATCH = 25
 
 
 def _load(session, claimed, now: datetime) -> list[_Due]:
@@ -362,15 +365,19 @@ class ReminderFeed:
     Push delivery calls it before each claim of its own (``feed=`` of ``deliver_due_messages``),
     so the first reminders' push goes out while the later ones are still being decided, and
     several workers share both kinds of work instead of waiting for each other's. Calling it
-    queues one batch and says whether more may be due; ``counts`` adds the batches up.
+    queues one batch and says whether more may be due; ``counts`` adds the batches up. The
+    batches grow from ``first`` to ``limit``, doubling.
     """
 
-    def __init__(self, default_locale: str = "sq", lease: timedelta = LEASE, limit: int = REMINDER_BATCH):
+    def __init__(self, default_locale: str = "sq", lease: timedelta = LEASE, limit: int = REMINDER_BATCH,
+                 first: int = REMINDER_FIRST_BATCH):
         self.default_locale, self.lease, self.limit = default_locale, lease, limit
+        self.next = min(first, limit)
         self.counts = {"sent": 0, "skipped": 0, "failed": 0}
 
     def __call__(self, session, now: datetime) -> bool:
-        counts, full = dispatch_due_reminders(session, now, self.limit, self.default_locale, self.lease)
+        size, self.next = self.next, min(self.limit, self.next * 2)
+        counts, full = dispatch_due_reminders(session, now, size, self.default_locale, self.lease)
         for name, value in counts.items():
             self.counts[name] += value
         return full
@@ -385,7 +392,7 @@ def send_due_reminders(
     decided, queued and committed once; full batches follow one another at once, for up to ``budget``
     seconds, and then ``more`` is counted (more is due).
     """
-    feed = ReminderFeed(default_locale, lease, limit)
+    feed = ReminderFeed(default_locale, lease, limit, first=limit)  # no push waits for these: full batches from the start
     started = monotonic()
     session.commit()  # start from a fresh transaction, holding no read lock
     while True:

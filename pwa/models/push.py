@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
@@ -81,3 +81,33 @@ class WorkerHeartbeat(db.Model):
     rounds: Mapped[int] = mapped_column(default=0)
     interval_seconds: Mapped[int] = mapped_column(default=15)
     last_round: Mapped[str] = mapped_column(Text, default="")
+
+
+# A transaction that adds or changes a row of these tables (a help request's push, an appointment's
+# reminders) gives the worker something to do: on PostgreSQL it signals WORK_CHANNEL (NOTIFY,
+# delivered at its commit), so a waiting worker starts its round at once (``pwa.worker.Changes``).
+# On SQLite the worker reads the database's change counter instead.
+WORK_CHANNEL = "dera_work"
+_WORK_TABLES = frozenset({"push_message", "appointment_reminder"})
+_QUEUED = "dera.work_queued"
+
+
+def _queues_work(session) -> bool:
+    return any(getattr(record, "__tablename__", None) in _WORK_TABLES for record in (*session.new, *session.dirty))
+
+
+@event.listens_for(Session, "before_flush")
+def _note_queued_work(session, flush_context, instances) -> None:
+    if not session.info.get(_QUEUED) and _queues_work(session):
+        session.info[_QUEUED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _signal_queued_work(session) -> None:
+    if (session.info.pop(_QUEUED, False) or _queues_work(session)) and session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {WORK_CHANNEL}"))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_queued_work(session) -> None:
+    session.info.pop(_QUEUED, None)

@@ -202,6 +202,25 @@ def test_the_first_reminders_go_out_while_the_later_ones_are_still_decided(app, 
     assert db.session.scalars(select(AppointmentReminder.status).order_by(AppointmentReminder.id)).all() == ["skipped", "sent"] * 6
 
 
+def test_a_rounds_first_batch_is_small_and_each_next_twice_the_last(app, people, subscribed):
+    """The first push goes out once a few reminders are decided, not a full batch."""
+    for n in range(12):
+        factories.appointment(people.lulja, STARTS + timedelta(minutes=5 * n), now=NOW)
+    at = STARTS - timedelta(hours=1)  # 24 reminders due: the 2-hour ones go, the day-before ones are skipped
+    feed = services.ReminderFeed(limit=8, first=2)
+    sizes = []
+
+    def watched(session, now):
+        before = sum(feed.counts.values())
+        more = feed(session, now)
+        sizes.append(sum(feed.counts.values()) - before)
+        return more
+
+    _deliver_fed(app, at, watched)
+    assert sizes == [2, 4, 8, 8, 2]
+    assert len(subscribed.messages()) == 12
+
+
 def test_a_reminder_that_cannot_be_made_fails_alone(app, people, subscribed):
     other = factories.survivor(people.lulja.case_manager, nickname="Drita")
     push_services.save_subscription(db.session, other, "https://push.invalid/drita", subscribed.p256dh, subscribed.auth_b64, NOW)

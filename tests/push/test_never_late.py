@@ -284,8 +284,50 @@ def test_a_due_reminder_ends_the_wait_too_and_a_push_that_cannot_be_sent_does_no
     assert time.monotonic() - started < 2
 
 
+def test_work_committed_elsewhere_ends_the_wait_at_once_and_other_commits_do_not(app, people, subscribed):
+    """The worker looks only every 30 s here: what ends the wait is the commit another process makes."""
+    from pwa.models import Survivor
+    from pwa.worker import Changes, wait_for_work
+
+    lulja = people.lulja.id
+
+    def elsewhere():
+        with app.app_context():
+            time.sleep(0.3)  # something unrelated: the worker looks, finds nothing due, and waits on
+            db.session.get(Survivor, lulja).nickname = "Lulja"
+            db.session.commit()
+            time.sleep(0.5)  # a push to send
+            services.queue_notification(db.session, db.session.get(Survivor, lulja), {"n": 1}, utcnow())
+            db.session.commit()
+
+    changes = Changes(db.engine)
+    other = threading.Thread(target=elsewhere)
+    try:
+        started = time.monotonic()
+        other.start()
+        wait_for_work(30, look_every=30, changes=changes)
+        waited = time.monotonic() - started
+    finally:
+        other.join()
+        changes.close()
+    assert 0.8 <= waited < 3
+
+
+def test_a_watch_that_cannot_reach_the_database_only_waits(tmp_path):
+    from sqlalchemy import create_engine
+
+    from pwa.worker import Changes
+
+    changes = Changes(create_engine(f"sqlite:///{tmp_path / 'missing' / 'dera.sqlite'}"))
+    changes.begin()
+    started = time.monotonic()
+    assert changes.wait(0.3) is False
+    assert time.monotonic() - started >= 0.3
+    changes.close()
+
+
 def test_a_help_requests_push_leaves_a_waiting_worker_within_seconds_not_at_its_next_round(app, people, push_service, tmp_path):
-    """The worker waits 60 seconds between rounds, and looks every second for push that fell due meanwhile."""
+    """The worker waits 60 seconds between rounds; the commit of a help request starts its round at once."""
     from pwa.models import WorkerHeartbeat
     from tests import factories
 
