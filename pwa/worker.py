@@ -5,9 +5,9 @@ Every task is safe to run in several worker processes at once (see
 task stopped with more still due is followed by the next at once; otherwise
 the worker waits its interval, looking every second whether a push message or
 a reminder fell due meanwhile, and at once when another process commits work
-(a help request's push goes out within a moment, whatever the interval). After each round the worker records a heartbeat
-(``/healthz`` reads it) and logs one line of counts: never an address, a
-message body or a note.
+(a help request's push goes out within a moment, whatever the interval). After
+each round the worker records a heartbeat (``/healthz`` reads it) and logs one
+line of counts: never an address, a message body or a note.
 """
 from __future__ import annotations
 
