@@ -16,14 +16,19 @@
 4. prints reminders per second and the ratios: each run ÷ the bare loop in as
    many processes (target ≥ 0.70 per process) and 2 workers ÷ 1 (target ≥ 1.7);
    and, because a shared machine lends its cores unevenly, the processor time
-   per message of each (the workers' read from /proc) and its ratio.
+   per message of each (the workers' read from /proc) and its ratio;
+5. starts one worker with its default interval (``DERA_WORKER_INTERVAL``, 15 s)
+   and, while it waits, asks for help a few times, one after the other: the
+   seconds from each request's commit to its push reaching the case manager's
+   phone, and their ratio to the interval (without the worker's wake-up, a push
+   would wait up to the whole interval).
 
 The database is a scratch one, made for the run and removed after it, even
 after a failure or Ctrl-C: a SQLite file in a temporary folder, or, when
 ``DATABASE_URL`` names a PostgreSQL server, a new database on that server (a
 server that already holds data keeps it untouched).
 
-Exit status 0 when nothing was doubled or missed.
+Exit status 0 when nothing was doubled or missed and every help request's push arrived.
 """
 from __future__ import annotations
 
@@ -231,12 +236,12 @@ def bare_loop(phones: list["Phone"], count: int, key_file: str, processes: int =
 class Bench:
     """The bench's organisation, people and phones in the scratch database."""
 
-    def __init__(self, env: dict, phones: list[Phone]):
+    def __init__(self, env: dict, phones: list[Phone], manager_phone: Phone):
         os.environ.update(env)
         from pwa import create_app
 
         self.app = create_app()
-        self.phones = phones
+        self.phones, self.manager_phone = phones, manager_phone
         self.organisation_id: int | None = None
 
     def setup_people(self) -> None:
@@ -253,8 +258,24 @@ class Bench:
             db.session.flush()
             for person, phone in zip(people, self.phones):
                 db.session.add(PushSubscription(survivor_id=person.id, endpoint=phone.endpoint, p256dh=phone.p256dh, auth=phone.auth_b64, created_at=utcnow()))
+            phone = self.manager_phone
+            db.session.add(PushSubscription(staff_id=manager.id, endpoint=phone.endpoint, p256dh=phone.p256dh, auth=phone.auth_b64, created_at=utcnow()))
             db.session.commit()
             self.organisation_id = organisation.id
+
+    def ask_for_help(self) -> float:
+        """The first person asks for help now, as her phone would; when the request was committed (the monotonic clock)."""
+        from sqlalchemy import select
+
+        from pwa.extensions import db
+        from pwa.help.services import create_help_request, new_key
+        from pwa.models import Survivor, utcnow
+
+        with self.app.app_context():
+            person = db.session.scalar(select(Survivor).where(Survivor.organisation_id == self.organisation_id).order_by(Survivor.id).limit(1))
+            create_help_request(db.session, person, new_key(), "health", "now", "call", None, utcnow())
+            db.session.commit()
+            return time.monotonic()
 
     def make_due(self, count: int) -> dict[int, int]:
         """``count`` appointments starting within the hour, so their reminders are due now; appointment id → phone."""
@@ -343,7 +364,40 @@ def run_workers(bench: Bench, service: PushService, env: dict, workers: int, cou
     return elapsed, cpu, duplicates, misses
 
 
-def run(count: int, phones_count: int, database_url: str | None, rounds: int = 3, say=print) -> dict:
+def help_push_latency(bench: Bench, service: PushService, env: dict, requests: int) -> list[float]:
+    """One worker at its default interval; ``requests`` help requests asked while it waits: seconds from each commit to its push's arrival."""
+    before = bench.heartbeats()
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "pwa", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL, start_new_session=True)
+    latencies = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(bench.heartbeats() - before) < 1:  # the worker is up, has done its first round and now waits
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise RuntimeError("the worker did not start")
+            time.sleep(0.1)
+        service.dump()
+        for n in range(1, requests + 1):
+            time.sleep(0.2 + 0.1 * (n % 3))  # the worker waits again, each time caught at another moment of its watch
+            asked = bench.ask_for_help()
+            deadline = asked + 10
+            while service.count() < n and time.monotonic() < deadline:
+                time.sleep(0.005)
+            arrived = service.arrived(n)
+            if arrived is None:
+                raise RuntimeError(f"a help request's push had not arrived {deadline - asked:.0f} s after it was asked")
+            latencies.append(arrived - asked)
+        received = service.dump()
+        if len(received) != requests or any(bench.manager_phone.read(body)["url"] != "/console/inbox" for _, body in received):
+            raise RuntimeError("the case manager's phone did not get exactly one push per help request")
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait()
+    return latencies
+
+
+def run(count: int, phones_count: int, database_url: str | None, rounds: int = 3, say=print, help_requests: int = 10) -> dict:
     """The whole measurement on a scratch database, ``rounds`` times over; the figures (medians), duplicates and misses.
 
     Each round measures the bare loops and the workers one after the other, and each ratio is
@@ -364,7 +418,7 @@ def run(count: int, phones_count: int, database_url: str | None, rounds: int = 3
         bench = None
         try:
             phones = [Phone(service.url) for _ in range(phones_count)]
-            bench = Bench(env, phones)
+            bench = Bench(env, phones, Phone(service.url))
             bench.setup_people()
             say(f"{count} reminders to {phones_count} phones through a local push service at {service.url}, {rounds} round(s)")
             for number in range(1, rounds + 1):
@@ -385,6 +439,7 @@ def run(count: int, phones_count: int, database_url: str | None, rounds: int = 3
                     seconds[name], cpu[name], doubled, missed = run_workers(bench, service, env, workers, count, say)
                     duplicates, misses = duplicates + doubled, misses + missed
                 measured.append((seconds, cpu))
+            latencies = help_push_latency(bench, service, env, help_requests) if help_requests else []
         finally:
             if bench is not None:
                 bench.close()
@@ -415,7 +470,12 @@ def run(count: int, phones_count: int, database_url: str | None, rounds: int = 3
     if rounds > 1:
         say("2 workers ÷ 1 worker in each round: " + ", ".join(f"{r['two'] / r['one']:.2f}" for r in rates))
     say(f"duplicates {duplicates}, misses {misses} (both must be 0)")
-    return {"rate": rate, "cpu_ms": per, "ratio": ratio, "duplicates": duplicates, "misses": misses}
+    if latencies:
+        interval = float(os.environ.get("DERA_WORKER_INTERVAL", 15))
+        say(f"a help request's push, one worker waiting its {interval:g} s interval ({len(latencies)} requests, one after the other):"
+            f" median {statistics.median(latencies) * 1000:.0f} ms, slowest {max(latencies) * 1000:.0f} ms"
+            f" (÷ the interval: {statistics.median(latencies) / interval:.4f} and {max(latencies) / interval:.4f})")
+    return {"rate": rate, "cpu_ms": per, "ratio": ratio, "duplicates": duplicates, "misses": misses, "help_push_seconds": latencies}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -424,11 +484,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=2000, help="reminders per run (default 2000)")
     parser.add_argument("--phones", type=int, default=50, help="people (each with one subscribed phone)")
     parser.add_argument("--rounds", type=int, default=3, help="measure everything this many times and print the medians (default 3)")
-    parser.add_argument("--quick", action="store_true", help="a short run (100 reminders to 10 phones, one round) to check that it works")
+    parser.add_argument("--help-requests", type=int, default=10, help="help requests asked of a waiting worker at the end (default 10; 0: none)")
+    parser.add_argument("--quick", action="store_true", help="a short run (100 reminders to 10 phones, one round, 3 help requests) to check that it works")
     args = parser.parse_args(argv)
     if args.quick:
-        args.count, args.phones, args.rounds = 100, 10, 1
-    result = run(args.count, args.phones, os.environ.get("DATABASE_URL"), max(1, args.rounds), say=lambda line: print(line, flush=True))
+        args.count, args.phones, args.rounds, args.help_requests = 100, 10, 1, 3
+    result = run(args.count, args.phones, os.environ.get("DATABASE_URL"), max(1, args.rounds), say=lambda line: print(line, flush=True),
+                 help_requests=max(0, args.help_requests))
     return 0 if result["duplicates"] + result["misses"] == 0 else 1
 
 
