@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import multiprocessing
 import os
@@ -320,22 +321,36 @@ class Bench:
             db.engine.dispose()
 
 
-def run_workers(bench: Bench, service: PushService, env: dict, workers: int, count: int, say) -> tuple[float, float, int, int]:
-    """Start ``workers`` worker processes, make ``count`` reminders due, time until all have arrived; their processor seconds."""
+@contextlib.contextmanager
+def waiting_workers(bench: Bench, env: dict, workers: int):
+    """``workers`` worker processes at their default interval, as deployed, each up and waiting after its first round; stopped after."""
     before = bench.heartbeats()
     processes = [
-        # At their default interval, as deployed: the reminders fall due while the workers wait, and a
-        # waiting worker starts its round as soon as they are committed.
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "pwa", "worker"], cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL, start_new_session=True)
         for _ in range(workers)
     ]
     try:
         deadline = time.monotonic() + 60
-        while len(bench.heartbeats() - before) < workers:  # every worker is up and has done a round
+        while len(bench.heartbeats() - before) < workers:  # every worker is up, has done a round, and now waits
             if time.monotonic() > deadline or any(process.poll() is not None for process in processes):
                 raise RuntimeError("the workers did not start")
             time.sleep(0.1)
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
+
+
+def run_workers(bench: Bench, service: PushService, env: dict, workers: int, count: int, say) -> tuple[float, float, int, int]:
+    """Start ``workers`` worker processes, make ``count`` reminders due, time until all have arrived; their processor seconds.
+
+    The reminders fall due while the workers wait at their interval: a waiting worker starts its
+    round as soon as they are committed.
+    """
+    with waiting_workers(bench, env, workers) as processes:
         service.dump()  # start from an empty push service
         appointments = bench.make_due(count)
         started, cpu, service_cpu = time.monotonic(), sum(_cpu_seconds(process.pid) for process in processes), service.cpu()
@@ -348,11 +363,6 @@ def run_workers(bench: Bench, service: PushService, env: dict, workers: int, cou
         elapsed = (service.arrived(count) or time.monotonic()) - started
         service_cpu = service.cpu() - service_cpu
         time.sleep(1.0)  # anything sent twice arrives now
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-            process.wait()
     seen: dict[int, int] = {}
     phones = {phone.token: phone for phone in bench.phones}
     for path, body in service.dump():
@@ -368,16 +378,8 @@ def run_workers(bench: Bench, service: PushService, env: dict, workers: int, cou
 
 def help_push_latency(bench: Bench, service: PushService, env: dict, requests: int) -> list[float]:
     """One worker at its default interval; ``requests`` help requests asked while it waits: seconds from each commit to its push's arrival."""
-    before = bench.heartbeats()
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "pwa", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL, start_new_session=True)
     latencies = []
-    try:
-        deadline = time.monotonic() + 60
-        while len(bench.heartbeats() - before) < 1:  # the worker is up, has done its first round and now waits
-            if time.monotonic() > deadline or worker.poll() is not None:
-                raise RuntimeError("the worker did not start")
-            time.sleep(0.1)
+    with waiting_workers(bench, env, 1):
         service.dump()
         for n in range(1, requests + 1):
             time.sleep(0.2 + 0.1 * (n % 3))  # the worker waits again, each time caught at another moment of its watch
@@ -392,10 +394,6 @@ def help_push_latency(bench: Bench, service: PushService, env: dict, requests: i
         received = service.dump()
         if len(received) != requests or any(bench.manager_phone.read(body)["url"] != "/console/inbox" for _, body in received):
             raise RuntimeError("the case manager's phone did not get exactly one push per help request")
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait()
     return latencies
 
 
