@@ -173,6 +173,7 @@ class Changes:
 
     def __init__(self, engine):
         self.engine = engine
+        self.listens = engine.dialect.name == "postgresql"  # else SQLite's change counter is read
         self.connection = None
         self.version = None
 
@@ -181,7 +182,7 @@ class Changes:
 
         arguments, options = self.engine.dialect.create_connect_args(self.engine.url)
         connection = self.engine.dialect.connect(*arguments, **options)
-        if self.engine.dialect.name == "postgresql":
+        if self.listens:
             connection.autocommit = True
             connection.execute(f"LISTEN {WORK_CHANNEL}")
         return connection
@@ -194,7 +195,7 @@ class Changes:
         try:
             if self.connection is None:
                 self.connection = self._connect()
-            if self.engine.dialect.name == "postgresql":
+            if self.listens:
                 for _ in self.connection.notifies(timeout=0):  # signals from before this wait are spent
                     pass
             else:
@@ -208,7 +209,7 @@ class Changes:
         try:
             if self.connection is None:
                 raise ConnectionError("no connection to watch")
-            if self.engine.dialect.name == "postgresql":
+            if self.listens:
                 return any(True for _ in self.connection.notifies(timeout=max(0.0, seconds), stop_after=1))
             while True:
                 if (version := self._data_version()) != self.version:
