@@ -325,12 +325,11 @@ class Bench:
 def waiting_workers(bench: Bench, env: dict, workers: int):
     """``workers`` worker processes at their default interval, as deployed, each up and waiting after its first round; stopped after."""
     before = bench.heartbeats()
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "flask", "--app", "pwa", "worker"], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL, start_new_session=True)
-        for _ in range(workers)
-    ]
+    processes = []
     try:
+        for _ in range(workers):  # each one stopped below, even when the bench is stopped while they start
+            processes.append(subprocess.Popen([sys.executable, "-m", "flask", "--app", "pwa", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                              stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL, start_new_session=True))
         deadline = time.monotonic() + 60
         while len(bench.heartbeats() - before) < workers:  # every worker is up, has done a round, and now waits
             if time.monotonic() > deadline or any(process.poll() is not None for process in processes):
