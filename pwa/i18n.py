@@ -107,6 +107,23 @@ def day_name(value, language: str | None = None) -> str:
     return text[:1].upper() + text[1:]
 
 
+def preload(languages) -> dict[str, str]:
+    """Load each language's catalog and date names now (what a worker writes reminders and push with).
+
+    The first date written in a language reads Babel's data for it, and the first word its
+    catalog (10 ms and 2 ms for Albanian): a worker does so as it starts, not in its first
+    batch of reminders. Returns a weekday in each language, written as a reminder writes it.
+    """
+    from flask_babel import force_locale, get_translations
+
+    written = {}
+    for language in languages:
+        with force_locale(language):
+            get_translations()
+            written[language] = format_date(datetime(2026, 11, 29, 12, tzinfo=TIRANE), WEEKDAY, language)
+    return written
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""

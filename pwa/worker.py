@@ -274,9 +274,11 @@ def worker_command(once: bool, interval: float | None) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log.setLevel(logging.INFO)
     interval = interval or current_app.config["WORKER_INTERVAL"]
+    from . import i18n
     from .push.sender import preload
 
     preload()  # the first push of a fresh worker (a help request, say) goes out without waiting for imports
+    i18n.preload(current_app.config["LANGUAGES"])  # and the first reminders' text without waiting for the catalogs
     # What lives as long as the process (modules, the app, the push library) moves out of the cycle
     # collector's way: otherwise each full collection walks it all again, a pause of 50-100 ms in
     # the middle of a burst of reminders. (No collection first: it would cost as much, once, at start.)

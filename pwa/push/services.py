@@ -225,7 +225,9 @@ def deliver_due_messages(
     ``feed(session, now)``, when given, queues more messages in the transaction of
     each claim (the reminders falling due, a batch at a time) and says whether it
     has more; it is called until it has none, or until the budget is spent. It is
-    called first in each transaction, before anything is written, and may commit a
+    called once before the first claim, which takes what it queued and nothing
+    more, so the first push leaves before the next batch is decided; then
+    first in each claim's transaction, before anything is written, and may commit a
     claim of its own there (the reminders' claim, so no write lock is held while
     they are decided).
     """
@@ -298,6 +300,8 @@ async def _deliver(session, now: datetime, vapid: sender.VapidHeaders, limit: in
         return now + timedelta(seconds=time.monotonic() - started)
 
     more = True
+    # The caller fed the round's first batch just now: its push is claimed at once, before the feed decides the next.
+    fed = feed is not None
     session.commit()  # start from a fresh transaction, holding no read lock (and keep what the feed queued)
     async with sender.Pusher(at_once) as pusher:
         while True:
@@ -307,12 +311,14 @@ async def _deliver(session, now: datetime, vapid: sender.VapidHeaders, limit: in
             answers.clear()
             claiming = (more or feed is not None) and len(out) < at_once
             if claiming or (answered and (not out or time.monotonic() - written >= RECORD_EVERY)):
+                feeding_now = feed if claiming and not fed else None
                 token, claimed, ready, feeding = await asyncio.to_thread(
-                    _write_and_claim, session, answered, claiming, feed if claiming else None, now, moved_on(), limit, lease, counts)
+                    _write_and_claim, session, answered, claiming, feeding_now, now, moved_on(), limit, lease, counts)
                 answered, written = [], time.monotonic()
                 if claiming:
-                    more = claimed == limit
-                    feed = feed if feeding else None
+                    more, fed = claimed == limit, False
+                    if feeding_now is not None:
+                        feed = feed if feeding else None
                     if (more or feed is not None) and time.monotonic() - started >= budget:
                         more, feed, counts["more"] = False, None, 1  # the worker's next round starts at once
                     for item in ready:

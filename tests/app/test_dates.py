@@ -5,7 +5,7 @@ import pytest
 from flask import g
 
 from pwa.appointments.services import reminder_text
-from pwa.i18n import day_name, format_date, format_datetime, format_time
+from pwa.i18n import day_name, format_date, format_datetime, format_time, preload
 
 # 13:30 UTC on 29 November is 14:30 in Tirana (winter, UTC+1); 29 June 13:30 UTC is 15:30 (summer, UTC+2).
 WINTER = datetime(2026, 11, 29, 13, 30, tzinfo=timezone.utc)
@@ -60,6 +60,12 @@ def test_the_reminder_uses_the_same_style(app):
     with app.app_context():
         text = reminder_text(WINTER, datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc), "en")
     assert text == "You have a reminder: Sunday, 29 November at 14:30"
+
+
+def test_a_worker_loads_each_language_as_it_starts(app):
+    """What the worker's first reminders need (each catalog, each language's date names) is read before they fall due."""
+    with app.app_context():
+        assert preload(app.config["LANGUAGES"]) == {"sq": "e diel, 29 nëntor", "en": "Sunday, 29 November"}
 
 
 def test_no_template_uses_abbreviated_months_or_the_12_hour_clock():
