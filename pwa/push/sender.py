@@ -133,8 +133,11 @@ class Pusher:
     """A worker's connections to the push services, for one round: ``async with Pusher(at_once) as pusher``.
 
     At most ``at_once`` connections are open (one message in flight on each); more
-    messages wait their turn. Proxies named in the environment (``HTTPS_PROXY``,
-    ``NO_PROXY``) are honoured, looked up per message only when there are some.
+    messages wait their turn. A message is encrypted, and its time limit starts, only when
+    its turn comes: one behind slow answers is not given up for the time it waited, and the
+    event loop is not held up encrypting what cannot be sent yet. Proxies named in the
+    environment (``HTTPS_PROXY``, ``NO_PROXY``) are honoured, looked up per message only
+    when there are some.
     """
 
     def __init__(self, at_once: int, timeout: float = 10):
@@ -146,6 +149,7 @@ class Pusher:
 
         self._web_pusher, self._errors = WebPusher, (aiohttp.ClientError, asyncio.TimeoutError, OSError)
         self._timeout = aiohttp.ClientTimeout(total=self.timeout)
+        self._turns = asyncio.Semaphore(self.at_once)
         connector = aiohttp.TCPConnector(limit=self.at_once, ssl=_tls(_trusted_certificates()))
         self._http = aiohttp.ClientSession(connector=connector, trust_env=bool(getproxies()))
         return self
@@ -159,9 +163,10 @@ class Pusher:
         if topic:
             headers["Topic"] = topic  # RFC 8030 §5.4: replaces an undelivered message with the same topic
         try:
-            response = await self._web_pusher(subscription_info, aiohttp_session=self._http).send_async(
-                data, headers, ttl=ttl, content_encoding="aes128gcm", timeout=self._timeout
-            )
+            async with self._turns:
+                response = await self._web_pusher(subscription_info, aiohttp_session=self._http).send_async(
+                    data, headers, ttl=ttl, content_encoding="aes128gcm", timeout=self._timeout
+                )
         except self._errors:
             return Result(Outcome.RETRY)
         code = response.status
