@@ -301,8 +301,8 @@ class Bench:
                 made.append((appointment, n % len(people)))
             db.session.flush()
             due = {appointment.id: phone for appointment, phone in made}
-            # Nothing left for the commit to expire (thousands of rows, 20 ms after the workers have woken):
-            # the reminders fall due at the commit, and the clock starts as it returns.
+            # Let go of the rows first: expiring thousands of them after the commit took 20 ms, while the
+            # workers were already at work. The reminders fall due at the commit; the clock starts as it returns.
             db.session.expunge_all()
             db.session.commit()
             return due
