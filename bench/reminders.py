@@ -475,7 +475,7 @@ def run(count: int, phones_count: int, database_url: str | None, rounds: int = 3
     # What bounds that ratio on a small machine: one worker already keeps a little more than a core
     # busy (its database thread runs beside its sends), and two share the cores with the push service.
     busy = {name: statistics.median(cpu[name] / seconds[name] for seconds, cpu in measured) for name in ("one", "two")}
-    say(f"cores the workers kept busy: 1 worker {busy['one']:.2f}, 2 workers {busy['two']:.2f} of {os.cpu_count()}")
+    say(f"cores the workers kept busy: 1 worker {busy['one']:.2f}, 2 workers {busy['two']:.2f} of {len(os.sched_getaffinity(0))}")
     say(f"duplicates {duplicates}, misses {misses} (both must be 0)")
     if latencies:
         interval = float(os.environ.get("DERA_WORKER_INTERVAL", 15))

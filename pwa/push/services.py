@@ -238,7 +238,7 @@ def deliver_due_messages(
     if not feeding and not any_claimable(session, PushMessage, due_messages(now), now, lease):
         session.commit()  # nothing to send: no event loop, threads or connections this round
         return counts
-    _run(_deliver(session, now, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts, feed if feeding else None))
+    run_coroutine(_deliver(session, now, sender.VapidHeaders(vapid, subject), limit, lease, at_once, budget, counts, feed if feeding else None))
     return counts
 
 
@@ -247,17 +247,16 @@ def due_messages(now: datetime):
     return and_(PushMessage.status.in_(("queued", "retry")), PushMessage.next_attempt_at <= now)
 
 
-def _run(coroutine) -> None:
-    """Run ``coroutine`` in an event loop of its own, also when the caller's thread already runs one."""
+def run_coroutine(coroutine):
+    """Run ``coroutine`` in an event loop of its own, also when the caller's thread already runs one; its result."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(coroutine)
-        return
+        return asyncio.run(coroutine)
     # Code that drives its own loop in this thread (a browser-driving test harness, say) cannot
-    # start another here: the delivery gets a thread of its own, with this thread's context.
+    # start another here: the coroutine gets a thread of its own, with this thread's context.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
+        return pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
 
 
 def _write_and_claim(session, answered: list, claim: bool, feed, now: datetime, due_by: datetime, limit: int, lease: timedelta,

@@ -1,6 +1,5 @@
 """Push that is never late and never doubled: exact claims, renewed leases, takeover, TTL, Topic, Retry-After, 403."""
 import asyncio
-import concurrent.futures
 import http_ece  # noqa: F401 (the local push service decrypts with it)
 import json
 import os
@@ -114,9 +113,7 @@ def test_a_message_waiting_its_turn_keeps_its_whole_time_limit(app, subscribed, 
         async with sender.Pusher(at_once=1, timeout=1.6) as pusher:  # one connection; each answer takes 1 s
             return await asyncio.gather(*(pusher.send(subscribed.subscription_json(), json.dumps({"n": n}), vapid, 60, "normal") for n in range(2)))
 
-    # In a thread of its own: a browser test earlier in the run may leave an event loop running in this one.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        results = pool.submit(asyncio.run, two_at_once()).result()
+    results = services.run_coroutine(two_at_once())  # a browser test earlier in the run may leave an event loop running here
     assert [result.outcome for result in results] == [sender.Outcome.SENT, sender.Outcome.SENT]  # the second: 2 s after it was handed over
     assert sorted(message["n"] for message in subscribed.messages()) == [0, 1]
 
