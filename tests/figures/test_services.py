@@ -1,10 +1,13 @@
 """The figures match the hand-worked values, and small numbers are hidden, also from subtraction."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pwa.crypto import EncryptedText
 from pwa.extensions import db
 from pwa.figures import services
 from pwa.figures.services import Cell, Line, Period, Table, suppress
+from pwa.models import CaseEvent
+from tests import factories
 from tests.figures.conftest import NOW
 from tests.queries import recorded_statements
 
@@ -93,3 +96,72 @@ def test_presets_follow_the_calendar():
     assert services.preset_period("last_quarter", today) == Period(date(2026, 10, 1), date(2026, 12, 31))
     assert services.preset_period("this_quarter", today) == Period(date(2027, 1, 1), today)
     assert services.preset_period("last_year", today) == Period(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def _history(org, manager, name: str, *events) -> object:
+    person = factories.survivor(manager, name, pin=None)
+    person.created_at = events[0][1]
+    for kind, at, fields in events:
+        db.session.add(CaseEvent(organisation_id=org.id, survivor_id=person.id, kind=kind, at=at, **fields))
+        db.session.flush()
+    return person
+
+
+def _at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    """An instant on ``day`` in Tirana (one hour ahead of UTC in winter)."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo("Europe/Tirane"))
+
+
+def test_where_each_person_stood_when_the_period_ended_follows_her_whole_history(app, org):
+    manager = factories.staff(org, "mira")
+    crisis, to_transition = {"stage": "crisis"}, {"stage": "transition", "previous_stage": "crisis", "days_in_previous_stage": 12}
+    dec, jan, feb = date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)
+    # Closed, opened again and moved on within the period: open, in transition.
+    _history(org, manager, "A", ("opened", _at(dec), crisis), ("closed", _at(jan + timedelta(9)), {"reason": "lost_contact"}),
+             ("reopened", _at(jan + timedelta(19)), {}), ("stage_changed", _at(jan + timedelta(24)), to_transition))
+    # Closed within the period and not opened again.
+    _history(org, manager, "B", ("opened", _at(dec), crisis), ("closed", _at(jan + timedelta(9)), {"reason": "moved_away"}))
+    # Moved on only after the period: still in crisis when it ended.
+    _history(org, manager, "C", ("opened", _at(dec), crisis), ("stage_changed", _at(feb + timedelta(4)), to_transition))
+    # Enrolled and moved on at the same instant: the later record wins.
+    _history(org, manager, "D", ("opened", _at(jan + timedelta(2)), crisis), ("stage_changed", _at(jan + timedelta(2)), to_transition))
+    # Closed half an hour before the period ended, in Tirana's time.
+    _history(org, manager, "E", ("opened", _at(dec), crisis), ("closed", _at(jan + timedelta(30), 23, 30), {"reason": "goals_reached"}))
+    # Closed before the period, opened again after it.
+    _history(org, manager, "F", ("opened", _at(dec), crisis), ("closed", _at(dec + timedelta(19)), {}), ("reopened", _at(feb + timedelta(1)), {}))
+    # A person whose record was erased leaves her milestones without a name: counted in the period, never by stage.
+    db.session.add_all([
+        CaseEvent(organisation_id=org.id, survivor_id=None, kind="opened", at=_at(jan + timedelta(4)), stage="crisis"),
+        CaseEvent(organisation_id=org.id, survivor_id=None, kind="closed", at=_at(jan + timedelta(5))),
+    ])
+    db.session.commit()
+    january = _values(services.compute_figures(db.session, org, JANUARY, NOW, NOW.date()))
+    assert january["people_by_stage"] == {"crisis": 1, "transition": 2, "inclusion": 0, "total": 3}
+    assert january["new_enrolments"] == {"opened": 2}
+    assert january["closures"] == {"goals_reached": 1, "moved_away": 1, "chose_to_stop": 0, "lost_contact": 1, "other": 1, "total": 4}
+    assert january["days_in_stage"]["crisis"] == 12
+    february = _values(services.compute_figures(db.session, org, Period(date(2027, 2, 1), date(2027, 2, 28)), NOW, NOW.date()))
+    assert february["people_by_stage"] == {"crisis": 1, "transition": 3, "inclusion": 0, "total": 4}
+
+
+def test_check_ins_due_count_each_persons_days_in_the_period_up_to_today(app, org):
+    org.checkin_interval_crisis_days, org.checkin_interval_transition_days = 7, 14
+    manager = factories.staff(org, "mira")
+    dec, jan, feb = date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)
+
+    def person(name, joined, left=None, stage=None):
+        record = factories.survivor(manager, name, pin=None)
+        record.created_at, record.closed_at = joined, left
+        if stage:
+            factories.plan(record, stage)
+
+    person("open all month, no plan yet", _at(dec))                          # 31 days: 4 (January), 2 (to the 20th)
+    person("joined on the 10th", _at(jan + timedelta(9)), stage="transition")  # 22 days: 1; 11 days: 0
+    person("left on the 15th", _at(dec), _at(jan + timedelta(14)))             # 15 days: 2; 15 days: 2
+    person("left just before", _at(dec), _at(dec + timedelta(30), 23, 30))     # none
+    person("left after the period", _at(dec), _at(feb + timedelta(2)))         # 31 days: 4; 20 days: 2
+    person("joined on the last evening", _at(jan + timedelta(30), 23, 30))     # 1 day: 0; not yet joined: 0
+    db.session.commit()
+    due = lambda today: _values(services.compute_figures(db.session, org, JANUARY, NOW, today))["check_ins"]["due"]  # noqa: E731
+    assert due(NOW.date()) == 4 + 1 + 2 + 4
+    assert due(date(2027, 1, 20)) == 2 + 0 + 2 + 2
