@@ -170,8 +170,9 @@ def _case_figures(session, organisation_id: int, start: datetime, end: datetime)
     # Where each person stood when the period ended: her last opening or closing, and her last stage,
     # looked up by the database among her own milestones instead of replaying the whole history in
     # Python. Only her id narrows them: with the organisation named too, SQLite without statistics may
-    # pick that index instead and read every milestone for every person. MATERIALIZED (SQLite 3.35, as RETURNING; PostgreSQL 12) has each lookup run
-    # once per person, not once for every place the outer query names its result.
+    # pick that index instead and read every milestone for every person. MATERIALIZED (SQLite 3.35,
+    # as RETURNING; PostgreSQL 12) has each lookup run once per person, not once for every place the
+    # outer query names its result.
     def last_before_end(column, *where):
         return (
             select(column)
@@ -374,11 +375,11 @@ def _check_in_figures(session, organisation: Organisation, period: Period, start
     )
     local = ZoneInfo(ZONE)
     last_day = min(period.end, today)
-    after_last_day = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=local)
+    _, after_last_day = Period(last_day, last_day).bounds()
     # People who joined before the period and stayed past its last day all owe the same check-ins for
     # their stage: the database counts them together, and only those who came or left within it come one by one.
     joined = case((Survivor.created_at < start, None), else_=Survivor.created_at)
-    left = case(((Survivor.closed_at.is_(None)) | (Survivor.closed_at >= after_last_day), None), else_=Survivor.closed_at)
+    left = case((Survivor.closed_at.is_(None) | (Survivor.closed_at >= after_last_day), None), else_=Survivor.closed_at)
     groups = session.execute(
         select(joined, left, Plan.stage, func.count())
         .select_from(Survivor)
