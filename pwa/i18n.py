@@ -18,7 +18,6 @@ from babel.dates import format_time as babel_format_time
 from flask import current_app, g, session
 from flask_babel import format_timedelta
 from flask_babel import get_locale as flask_babel_locale
-from flask_login import current_user
 
 LANGUAGE_NAMES = {"sq": "Shqip", "en": "English"}
 # The catalog a language reads from, and the Babel locale its dates are written in.
@@ -34,12 +33,15 @@ PATTERNS = {"long": DATE, "medium": DATE, "short": DATE, "full": FULL_DATE, "day
 
 
 def get_locale() -> str:
+    from .security import signed_in
+
     """The person's chosen language, else the one chosen on this browser, else Albanian."""
     languages = current_app.config["LANGUAGES"]
     if g.get("forced_locale") in languages:
         return g.forced_locale
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    person = signed_in()
+    if person is not None and person.locale in languages:
+        return person.locale
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -5,8 +5,9 @@ case — is sent from the process's memory when nothing it shows can have change
 who asks (the account and the whole session but its idle clock), what (the address, the htmx
 headers, the language), when (the minute, in which every page's times are written) and the
 organisation's ``view_version``, which every change to a row a page could show renews in the
-same transaction (``models.organisation``). The version comes with the account, in the query
-every signed-in request runs, so a kept page costs no query of its own.
+same transaction (``models.organisation``). The version comes with the person, in the one small
+query every signed-in request runs (``security.signed_in``), so a kept page costs no query of its
+own and loads nothing into the ORM session.
 
 Kept pages stay ``no-store`` for the browser and for proxies: they live in the app's memory
 only, keyed by a session that dies with Leave quickly, sign-out or the idle lock. A value that
@@ -20,11 +21,10 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask import current_app, g, request, session
-from flask_login import current_user
-
 from .clock import this_minute
 from .compression import SECRET_MARKERS, compress_page, mark_secret_in_page, page_encoding
 from .i18n import page_language
+from .security import current_organisation, signed_in
 
 _STORE = "dera_kept_pages"
 # Request headers a view or template reads (htmx asks for fragments with them), as WSGI names them.
@@ -58,8 +58,8 @@ def _session_state() -> str:
     return repr(sorted((name, value) for name, value in session.items() if name not in _NOT_SHOWN_IN_SESSION))
 
 
-def _key(organisation) -> tuple:
-    account = current_user.get_id() if current_user.is_authenticated else None
+def _key(person, organisation) -> tuple:
+    account = person.get_id() if person is not None else None
     environ = request.environ
     return (
         request.endpoint, request.scheme, request.host, request.script_root, request.path, request.query_string,
@@ -78,14 +78,18 @@ def _filled(body: bytes, fresh_values: tuple) -> bytes:
 def _answer(kept: _Kept):
     if kept.carries_secret:
         mark_secret_in_page()
-    if kept.fresh:
-        return current_app.response_class(_filled(kept.body, kept.fresh), headers=kept.headers)
     encoding = page_encoding()
-    if encoding is None:
+    if kept.fresh:
+        body = _filled(kept.body, kept.fresh)
+        if encoding is None:
+            return current_app.response_class(body, headers=kept.headers)
+        body = compress_page(body, encoding, each_answer=True)
+    elif encoding is None:
         return current_app.response_class(kept.body, headers=kept.headers)
-    body = kept.compressed.get(encoding)
-    if body is None:
-        body = kept.compressed[encoding] = compress_page(kept.body, encoding)
+    else:
+        body = kept.compressed.get(encoding)
+        if body is None:
+            body = kept.compressed[encoding] = compress_page(kept.body, encoding)
     response = current_app.response_class(body, headers=kept.headers)
     response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
@@ -101,11 +105,14 @@ def kept_page(view):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        organisation = g.get("organisation")
-        if request.method not in ("GET", "HEAD") or "_flashes" in session or organisation is None:
+        if request.method not in ("GET", "HEAD") or "_flashes" in session:
+            return view(*args, **kwargs)
+        person = signed_in()
+        organisation = person.organisation if person is not None else current_organisation()
+        if organisation is None:
             return view(*args, **kwargs)
         store = current_app.extensions.setdefault(_STORE, {})
-        key = _key(organisation)
+        key = _key(person, organisation)
         kept = store.get(key)
         if kept is not None:
             return _answer(kept)

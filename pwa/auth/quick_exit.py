@@ -59,7 +59,7 @@ from flask_login import current_user, logout_user
 
 from ..extensions import db
 from ..models import Organisation
-from ..security import BROWSER_REQUESTS
+from ..security import BROWSER_REQUESTS, current_organisation
 
 MARKER = "dera_left"
 # Kept as long as the phone's own binding: history entries outlive any session.
@@ -136,7 +136,7 @@ def _marked_organisation():
         found = db.session.get(Organisation, int(value))
         if found is not None:
             return found
-    return g.get("organisation")
+    return current_organisation()
 
 
 def _is_fresh_entry() -> bool:

@@ -14,7 +14,7 @@ from flask_wtf.csrf import generate_csrf
 
 from ..extensions import csrf, db, limiter
 from ..clock import now
-from ..security import DEVICE_COOKIE, mark_active, survivor_required
+from ..security import DEVICE_COOKIE, current_organisation, mark_active, survivor_required
 from ..signing import secret_keys
 from . import quick_exit, services
 from .forms import CodeForm, EnrolForm, LanguageForm, PinForm, StaffSignInForm
@@ -170,7 +170,7 @@ def exit():
 
     Never fails: an exit address that cannot be used leaves for the default one, or a blank page.
     """
-    organisation = g.get("organisation")
+    organisation = current_organisation()
     quick_exit.end_session()
     return quick_exit.mark_phone(quick_exit.leave_for_neutral_site(organisation), organisation)
 
@@ -183,7 +183,7 @@ def exit_beacon():
     Exempt from CSRF on purpose: leaving must work even with an expired form
     token, and all another site could do with it is sign someone out.
     """
-    organisation = g.get("organisation")
+    organisation = current_organisation()
     quick_exit.end_session()
     response = current_app.response_class(status=204)
     response.headers["Clear-Site-Data"] = '"cache"'

@@ -1,7 +1,7 @@
 """Settings for the person signed in: language, PIN, reminders, and her data."""
 import json
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -11,7 +11,7 @@ from ..extensions import db, limiter
 from ..help.labels import CONTACT_LABELS, SETBACK_LABELS, STATUS_LABELS, URGENCY_LABELS
 from ..i18n import LANGUAGE_NAMES
 from ..plan.vocabulary import AREAS, GOAL_STATUSES, STAGES
-from ..security import DEVICE_COOKIE, survivor_required
+from ..security import DEVICE_COOKIE, current_organisation, survivor_required
 from .forms import ChangePinForm, DeleteDataForm
 from .kept import AFTER_DELETION, KEPT, retention_days, retention_text
 from .mydata import delete_survivor, my_data
@@ -58,7 +58,7 @@ def download_my_data_page():
         "settings/my_data_copy.html",
         data=my_data(db.session, current_user, when=lambda value: value),
         made_at=now(),
-        exit_url=g.organisation.exit_url,
+        exit_url=current_organisation().exit_url,
         labels={"setback": SETBACK_LABELS, "urgency": URGENCY_LABELS, "contact": CONTACT_LABELS, "status": STATUS_LABELS,
                 "area": AREAS, "goal_status": GOAL_STATUSES, "stage": STAGES, "language": LANGUAGE_NAMES},
     )

@@ -42,9 +42,9 @@ LANGUAGES = ("sq", "en")
 
 
 def _organisation():
-    from ..security import organisation_defaults
+    from ..security import current_organisation, organisation_defaults
 
-    return g.get("organisation") or organisation_defaults()
+    return current_organisation() or organisation_defaults()
 
 
 @bp.get("/manifest.webmanifest")

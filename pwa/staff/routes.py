@@ -12,7 +12,7 @@ from ..auth.routes import PENDING_SIGN_IN, sign_in
 from ..clock import now
 from ..extensions import db, limiter
 from ..models import Role, Staff
-from ..security import redirect_to, staff_required, supervisor_required
+from ..security import redirect_to, signed_in, staff_required, supervisor_required
 from ..signing import secret_keys
 from . import services
 from .forms import NewPasswordForm, ResetCodeForm, RoleForm, SecondFactorForm
@@ -28,7 +28,8 @@ def _require_two_factor():
     """Supervisors (and case managers, where the organisation asks) set up the second factor before anything else."""
     if not request.path.startswith("/console") or request.endpoint in _SETUP_ENDPOINTS:
         return None
-    if current_user.is_authenticated and current_user.is_staff and current_user.needs_two_factor and not current_user.has_two_factor:
+    person = signed_in()
+    if person is not None and person.is_staff and person.needs_two_factor and not person.has_two_factor:
         return redirect_to(url_for("staff.setup_two_factor"))
     return None
 

@@ -158,6 +158,17 @@ def test_a_kept_page_is_compressed_once_and_as_the_browser_asks(client, people, 
         assert decode(response.get_data()) == plain
 
 
+def test_a_kept_page_with_a_new_key_in_each_answer_is_compressed_for_each(client, people, login_as, clock):
+    login_as(people.lulja)
+    client.get("/help")
+    keys = set()
+    for encoding, decode in (("br", brotli.decompress), ("gzip", __import__("gzip").decompress), ("br", brotli.decompress)):
+        response = client.get("/help", headers={"Accept-Encoding": encoding})
+        assert response.headers["Content-Encoding"] == encoding and "Accept-Encoding" in response.headers["Vary"]
+        keys.add(re.search(rb'name="key" type="hidden" value="([^"]+)"', decode(response.get_data())).group(1))
+    assert len(keys) == 3
+
+
 def test_a_kept_page_with_a_token_and_a_query_is_not_compressed(client, people, login_as, clock):
     login_as(people.lulja)
     for _ in range(2):
@@ -185,3 +196,62 @@ def test_sending_a_notification_keeps_the_version(app, people, push_service, clo
     vapid = load_vapid(app.config["VAPID_PRIVATE_KEY_FILE"])
     assert services.deliver_due_messages(db.session, utcnow(), vapid, "mailto:test@dera.invalid")["sent"] == 1
     assert _version() == version
+
+
+@pytest.mark.parametrize("who, path", [("lulja", "/today"), ("arta", "/console/inbox")])
+def test_a_kept_page_loads_no_account_into_the_session(app, client, people, login_as, clock, who, path):
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    login_as(getattr(people, who))
+    client.get(path)
+    client.get(path)
+    orm_statements = []
+    record = orm_statements.append
+    event.listen(Session, "do_orm_execute", record)
+    try:
+        again, statements = _statements(client, path)
+    finally:
+        event.remove(Session, "do_orm_execute", record)
+    assert statements == 1 and orm_statements == []
+
+
+def _written_elsewhere(model, person_id: int, **values) -> None:
+    """A change made by another process's connection: no session of this app sees it, nothing renews the view version."""
+    with db.engine.begin() as connection:
+        connection.execute(update(model.__table__).where(model.__table__.c.id == person_id).values(**values))
+
+
+def _lock(people):
+    _written_elsewhere(type(people.lulja), people.lulja.id, locked_at=NOW)
+
+
+def _close(people):
+    _written_elsewhere(type(people.lulja), people.lulja.id, closed_at=NOW)
+
+
+def _end_sessions(people):
+    _written_elsewhere(type(people.lulja), people.lulja.id, session_token="ended")
+
+
+@pytest.mark.parametrize("change", [_lock, _close, _end_sessions])
+def test_a_kept_page_is_not_sent_once_she_may_no_longer_come_in(client, people, login_as, clock, change):
+    login_as(people.lulja)
+    client.get("/today")
+    version = _version()
+    assert client.get("/today").status_code == 200
+    change(people)
+    assert _version() == version
+    response = client.get("/today")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/unlock")
+
+
+def test_a_kept_staff_page_is_not_sent_once_she_is_deactivated(client, people, login_as, clock):
+    from pwa.models import Staff
+
+    login_as(people.arta)
+    client.get("/console/inbox")
+    assert client.get("/console/inbox").status_code == 200
+    _written_elsewhere(Staff, people.arta.id, active=False)
+    response = client.get("/console/inbox")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
