@@ -141,7 +141,7 @@ def load_account(session_id: str):
     return account if _admitted(kind, token, account) else None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OrganisationSeen:
     """What every signed-in request reads of the person's organisation."""
 
@@ -152,7 +152,7 @@ class OrganisationSeen:
     case_manager_two_factor: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SignedIn(Account):
     """The person a request comes from, as one small query found her.
 
@@ -174,6 +174,9 @@ class SignedIn(Account):
     @property
     def needs_two_factor(self) -> bool:
         return self.kind == "staff" and (self.is_supervisor or self.organisation.case_manager_two_factor)
+
+    def end_sessions(self) -> None:
+        raise TypeError("sessions end on the account itself (current_user), not on what the gate saw of it")
 
 
 def _gate_query(model, *columns):

@@ -60,8 +60,8 @@ def _ask_page(form: HelpRequestForm, key_problem: bool = False):
 
 @bp.route("/help", methods=["GET", "POST"])
 @survivor_required
+@kept_page  # before the limiter: a kept GET has no limit to check
 @limiter.limit("60 per hour", methods=["POST"])
-@kept_page
 def ask_for_help():
     """The three questions and the note; sending stores the request once, whatever the retries."""
     form = HelpRequestForm()

@@ -197,3 +197,16 @@ def test_polling_an_unchanged_request_gets_nothing_new(client, people, login_as)
     services.acknowledge(request, people.arta, utcnow())
     db.session.commit()
     assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_sending_is_limited_and_the_page_still_opens(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        people = factories.small_organisation(factories.organisation())
+        phone = app.test_client()
+        factories.sign_in_survivor(phone, people.lulja)
+        for _ in range(60):
+            assert _ask(phone).status_code == 303
+        assert _ask(phone).status_code == 429
+        assert phone.get("/help").status_code == 200
+        assert _count() == 60
