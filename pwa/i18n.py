@@ -19,6 +19,8 @@ from flask import current_app, g, session
 from flask_babel import format_timedelta
 from flask_babel import get_locale as flask_babel_locale
 
+from .security import signed_in
+
 LANGUAGE_NAMES = {"sq": "Shqip", "en": "English"}
 # The catalog a language reads from, and the Babel locale its dates are written in.
 DATE_LOCALES = {"sq": "sq_AL", "en": "en_GB"}
@@ -33,8 +35,6 @@ PATTERNS = {"long": DATE, "medium": DATE, "short": DATE, "full": FULL_DATE, "day
 
 
 def get_locale() -> str:
-    from .security import signed_in
-
     """The person's chosen language, else the one chosen on this browser, else Albanian."""
     languages = current_app.config["LANGUAGES"]
     if g.get("forced_locale") in languages:

@@ -21,6 +21,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask import current_app, g, request, session
+
 from .clock import this_minute
 from .compression import SECRET_MARKERS, compress_page, mark_secret_in_page, page_encoding
 from .i18n import page_language
