@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from .extensions import db, login_manager
+from .extensions import db, kept_in_process, login_manager
 from .models import Account, Organisation, Role, Staff, Survivor, default_organisation
 
 DEVICE_COOKIE = "dera_device"
@@ -54,12 +54,9 @@ class SessionCookie(SecureCookieSessionInterface):
     """
 
     def _signing(self, app):
-        """The serializer for the app's keys, and the cookies found signed with them; both made again when the keys change."""
+        """The serializer for the app's keys, and the cookies found signed with them; both new when the keys change."""
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        made = app.extensions.get("dera_session_signing")
-        if made is None or made[0] != keys:
-            made = app.extensions["dera_session_signing"] = (keys, super().get_signing_serializer(app), {})
-        return made[1], made[2]
+        return kept_in_process("dera_session_signing", keys, lambda: (super(SessionCookie, self).get_signing_serializer(app), {}), limit=4)
 
     def get_signing_serializer(self, app):
         return self._signing(app)[0]
@@ -167,9 +164,12 @@ class SignedIn(Account):
     locale: str | None
     is_supervisor: bool
     has_two_factor: bool
-    organisation_id: int
     organisation: OrganisationSeen
     kind: str = Account.kind
+
+    @property
+    def organisation_id(self) -> int:
+        return self.organisation.id
 
     @property
     def needs_two_factor(self) -> bool:
@@ -214,11 +214,11 @@ def _gate_engine():
     transaction for a read, and setting its isolation level back on each return would cost more.
     """
     engine = db.engine
-    made = current_app.extensions.get("dera_gate_engine")
-    if made is None or made[0] is not engine:
-        reader = engine if engine.dialect.name == "sqlite" else engine.execution_options(isolation_level="AUTOCOMMIT")
-        made = current_app.extensions["dera_gate_engine"] = (engine, reader)
-    return made[1]
+    return kept_in_process(
+        "dera_gate_engine", engine,
+        lambda: engine if engine.dialect.name == "sqlite" else engine.execution_options(isolation_level="AUTOCOMMIT"),
+        limit=4,
+    )
 
 
 def _look_up(session_id: str | None) -> SignedIn | None:
@@ -234,7 +234,6 @@ def _look_up(session_id: str | None) -> SignedIn | None:
         kind=kind, id=row.id, session_token=row.session_token, locale=row.locale,
         is_supervisor=kind == "staff" and Role(row.role) == Role.SUPERVISOR,
         has_two_factor=kind == "staff" and bool(row.has_two_factor),
-        organisation_id=row.organisation_id,
         organisation=OrganisationSeen(
             row.organisation_id, row.view_version, row.idle_lock_staff_minutes, row.idle_lock_survivor_minutes,
             bool(row.case_manager_two_factor),
