@@ -57,7 +57,7 @@ class AppointmentReminder(db.Model):
     push outbox), skipped (cancelled, too late, or reminders off) or failed.
     """
 
-    __table_args__ = (UniqueConstraint("appointment_id", "offset_minutes"),)
+    __table_args__ = (UniqueConstraint("appointment_id", "offset_minutes"), {"postgresql_with": {"fillfactor": 50}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)

@@ -48,6 +48,8 @@ class PushMessage(db.Model):
     replace an undelivered older message with the same topic.
     """
 
+    __table_args__ = {"postgresql_with": {"fillfactor": 50}}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("push_subscription.id", ondelete="CASCADE"), index=True)
     payload: Mapped[str] = mapped_column(Text)

@@ -1,4 +1,5 @@
 """The Alembic migrations build exactly the schema the models describe."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -91,6 +92,37 @@ def test_every_migration_runs_up_down_and_up_again(make_app):
             upgrade(revision=revision)
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == revisions[-1]
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    empty_database(app)
+
+
+QUEUES = ("push_message", "appointment_reminder")
+
+
+def _fillfactors(app) -> dict[str, list]:
+    with app.app_context(), db.engine.connect() as connection:
+        return {table: connection.exec_driver_sql("SELECT reloptions FROM pg_class WHERE relname = %(table)s", {"table": table}).scalar()
+                for table in QUEUES}
+
+
+def test_the_queues_keep_room_on_each_page_for_their_claims(make_app):
+    """On PostgreSQL the two queues the workers claim from are filled to half a page, by the migrations and by the models,
+    so a claim rewrites its rows in place (no new index entries); SQLite has no such setting."""
+    app = make_app()
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL storage setting (run with DERA_TEST_DATABASE_URL)")
+    expected = {table: ["fillfactor=50"] for table in QUEUES}
+    assert _fillfactors(app) == expected  # the tables the tests use, made from the models
+    _fresh_schema(app)
+    with app.app_context():
+        upgrade()
+        assert _fillfactors(app) == expected
+        downgrade(revision="5a7c9e1b3d20")  # the revision before the setting
+        assert _fillfactors(app) == {table: None for table in QUEUES}
+        upgrade()
         db.session.remove()
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
