@@ -7,6 +7,8 @@ from tests.browser.test_shell import controlled, people, until  # noqa: F401 (pe
 from tests.browser.test_foundation import bind_phone, unlock
 
 SHOWN = "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.map(x => ({tag: x.tag, body: x.body})))"
+# When the notification under each tag was shown.
+SHOWN_AT = "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => Object.fromEntries(n.map(x => [x.tag, x.timestamp])))"
 
 
 @pytest.fixture
@@ -45,10 +47,13 @@ def test_a_message_delivered_twice_shows_one_notification(unlocked):
     message = {"title": "Dera", "body": "Ke një kujtesë", "url": "/appointments", "id": 41}
     deliver(message)
     until(page, f"async () => (await {SHOWN}).length === 1")
-    deliver(message)  # the worker died after sending it, before recording it: sent again
     deliver({**message, "id": 42, "body": "Kujtesë tjetër"})
     until(page, f"async () => (await {SHOWN}).length === 2")
-    page.wait_for_timeout(300)
+    first_shown = page.evaluate(f"{SHOWN_AT}.then(at => at['dera-41'])")
+    page.wait_for_timeout(50)
+    deliver(message)  # the worker died after sending it, before recording it: sent again
+    # The copy was shown (the notification under its tag is a newer one) and took the first one's place.
+    until(page, f"async () => (await {SHOWN_AT})['dera-41'] > {first_shown}")
     shown = sorted(page.evaluate(SHOWN), key=lambda n: n["tag"])
     assert shown == [{"tag": "dera-41", "body": "Ke një kujtesë"}, {"tag": "dera-42", "body": "Kujtesë tjetër"}]
 
