@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..crypto import EncryptedText
 from ..extensions import db
 from .people import Staff, Survivor
-from .types import UTCDateTime, utcnow
+from .types import QUEUE_TABLE, UTCDateTime, utcnow
 
 
 class Appointment(db.Model):
@@ -57,7 +57,7 @@ class AppointmentReminder(db.Model):
     push outbox), skipped (cancelled, too late, or reminders off) or failed.
     """
 
-    __table_args__ = (UniqueConstraint("appointment_id", "offset_minutes"), {"postgresql_with": {"fillfactor": 50}})
+    __table_args__ = (UniqueConstraint("appointment_id", "offset_minutes"), QUEUE_TABLE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)

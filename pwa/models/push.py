@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import QUEUE_TABLE, UTCDateTime, utcnow
 
 
 class PushSubscription(db.Model):
@@ -48,7 +48,7 @@ class PushMessage(db.Model):
     replace an undelivered older message with the same topic.
     """
 
-    __table_args__ = {"postgresql_with": {"fillfactor": 50}}
+    __table_args__ = QUEUE_TABLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("push_subscription.id", ondelete="CASCADE"), index=True)

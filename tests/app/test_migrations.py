@@ -18,6 +18,15 @@ def _fresh_schema(app):
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+def _as_the_other_tests_expect(app):
+    """Leave the schema as the other tests expect it: the models' tables, no Alembic version, no rows."""
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    empty_database(app)
+
+
 def test_migrations_match_the_models(make_app):
     app = make_app()
     _fresh_schema(app)
@@ -38,11 +47,7 @@ def test_migrations_downgrade_to_nothing_and_back(make_app):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert "survivor" in inspect(db.engine).get_table_names()
-        # Leave the schema as the other tests expect it.
-        db.session.remove()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    empty_database(app)
+    _as_the_other_tests_expect(app)
 
 
 def test_the_rota_keeps_whoever_was_switched_on_duty(make_app):
@@ -72,10 +77,7 @@ def test_the_rota_keeps_whoever_was_switched_on_duty(make_app):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT id FROM staff WHERE on_duty = true").scalars().all() == [1]
         upgrade()  # leave the schema as the other tests expect it
-        db.session.remove()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    empty_database(app)
+    _as_the_other_tests_expect(app)
 
 
 def test_every_migration_runs_up_down_and_up_again(make_app):
@@ -92,10 +94,7 @@ def test_every_migration_runs_up_down_and_up_again(make_app):
             upgrade(revision=revision)
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == revisions[-1]
-        db.session.remove()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    empty_database(app)
+    _as_the_other_tests_expect(app)
 
 
 QUEUES = ("push_message", "appointment_reminder")
@@ -123,7 +122,4 @@ def test_the_queues_keep_room_on_each_page_for_their_claims(make_app):
         downgrade(revision="5a7c9e1b3d20")  # the revision before the setting
         assert _fillfactors(app) == {table: None for table in QUEUES}
         upgrade()
-        db.session.remove()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    empty_database(app)
+    _as_the_other_tests_expect(app)

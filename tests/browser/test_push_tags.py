@@ -50,7 +50,7 @@ def test_a_message_delivered_twice_shows_one_notification(unlocked):
     deliver({**message, "id": 42, "body": "Kujtesë tjetër"})
     until(page, f"async () => (await {SHOWN}).length === 2")
     first_shown = page.evaluate(f"{SHOWN_AT}.then(at => at['dera-41'])")
-    page.wait_for_timeout(50)
+    page.wait_for_timeout(50)  # so the copy, shown later, has a later timestamp (milliseconds)
     deliver(message)  # the worker died after sending it, before recording it: sent again
     # The copy was shown (the notification under its tag is a newer one) and took the first one's place.
     until(page, f"async () => (await {SHOWN_AT})['dera-41'] > {first_shown}")
